@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from joinedup.api import api
+
+urlpatterns = [
+    path("", include("joinedup.core.urls")),
+    path("accounts/", include("joinedup.accounts.urls")),
+    path("directory/", include("joinedup.directory.urls")),
+    path("api/v1/", api.urls),
+    path("api/oruk/", include("joinedup.directory.oruk_urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler400 = "joinedup.core.views.error_400"
+handler403 = "joinedup.core.views.error_403"
+handler404 = "joinedup.core.views.error_404"
+handler500 = "joinedup.core.views.error_500"
