@@ -91,6 +91,10 @@ TEMPLATES = [
 DATABASES = {
     "default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'joinedup.sqlite3'}")
 }
+if test_db_name := env.str("JOINEDUP_TEST_DB_NAME", default=""):
+    # Lets several test runs share one PostgreSQL server without dropping each other's
+    # test database (pytest-xdist adds its own _gwN suffix to this name).
+    DATABASES["default"]["TEST"] = {"NAME": test_db_name}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the worker and the web server write without "database is locked";
     # IMMEDIATE takes the write lock at BEGIN so a transaction never fails half-way.
