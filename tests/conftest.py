@@ -11,6 +11,12 @@ from joinedup.access.roles import Role
 from tests import factories as f
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # PBKDF2's deliberate slowness protects real accounts; in tests it only costs time.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def day_centre(db):
     return f.OrganisationFactory(
