@@ -1,21 +1,67 @@
-"""POST /api/v1/auth/token: username and password in, a bearer token out (DESIGN §8)."""
+"""POST /api/v1/auth/token: username and password in, a bearer token out (DESIGN §8).
+
+Also the pieces every router of the API shares: the two bearer authentications and
+the problem document. They live here rather than in `joinedup/api.py` because the
+routers are imported by that module, and it would be a circular import.
+"""
 
 from datetime import datetime
+from typing import Annotated
 
 from django.utils import timezone
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 from ninja.security import HttpBearer
+from pydantic import AfterValidator, ConfigDict
 
 from joinedup.accounts import selectors, services
 
 router = Router(tags=["auth"])
 
+NO_NUL = r"^[^\x00]*$"
+
+
+def _without_nul(value: str) -> str:
+    # PostgreSQL cannot store NUL in text and refuses it even in a WHERE clause: caught
+    # here it is a 422 naming the field, not a 500 from the database driver.
+    if "\x00" in value:
+        raise ValueError("must not contain NUL characters")
+    return value
+
+
+Text = Annotated[str, AfterValidator(_without_nul), Field(json_schema_extra={"pattern": NO_NUL})]
+
+
+class ProblemField(Schema):
+    field: str = Field(description="The parameter or body field that was wrong, dotted")
+    message: str
+
+
+class Problem(Schema):
+    """An RFC 9457 problem document, sent as `application/problem+json` for every error."""
+
+    type: str = "about:blank"
+    title: str
+    status: int
+    detail: str | None = None
+    errors: list[ProblemField] | None = Field(
+        None, description="One entry per field that was wrong, when the request named fields"
+    )
+
 
 class TokenIn(Schema):
-    username: str
-    password: str
-    organisation: str | None = None
-    role: str | None = None
+    # "organization" for "organisation" would otherwise be dropped in silence.
+    model_config = ConfigDict(extra="forbid")
+
+    username: Text = Field(max_length=150)
+    password: Text = Field(max_length=4096)
+    organisation: Text | None = Field(
+        None,
+        max_length=120,
+        description="The organisation's slug; needed when you belong to several",
+    )
+    role: Text | None = Field(
+        None, max_length=30, description="The role; needed when you hold several there"
+    )
 
 
 class TokenOut(Schema):
@@ -54,7 +100,17 @@ class OptionalBearerAuth(BearerAuth):
 optional_bearer = OptionalBearerAuth()
 
 
-@router.post("/auth/token", response={200: TokenOut}, auth=None, summary="Get a bearer token")
+@router.post(
+    "/auth/token",
+    response={200: TokenOut, 400: Problem, 403: Problem, 422: Problem},
+    auth=None,
+    summary="Get a bearer token",
+    description=(
+        "Exchange a username and password for a bearer token acting as one membership "
+        "(organisation and role). A wrong username or password is a 403; belonging to "
+        "several organisations or roles without naming one is a 400 naming `organisation`."
+    ),
+)
 def token_create(request, payload: TokenIn):
     raw, token = services.api_token_issue(
         request=request,

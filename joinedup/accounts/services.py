@@ -5,7 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from joinedup.accounts.models import ApiToken, Membership, User
-from joinedup.core.exceptions import DomainError, PermissionDenied
+from joinedup.core.exceptions import DomainError, NotAuthenticated
 
 API_TOKEN_LIFETIME = timedelta(hours=8)
 
@@ -34,7 +34,7 @@ def api_token_issue(
     """
     user = authenticate(request, username=username, password=password)
     if user is None:
-        raise PermissionDenied("The username or password is wrong")
+        raise NotAuthenticated("The username or password is wrong")
     memberships = Membership.objects.active().filter(user=user).select_related("organisation")
     if organisation_slug:
         memberships = memberships.filter(organisation__slug=organisation_slug)

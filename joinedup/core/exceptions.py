@@ -12,6 +12,10 @@ class DomainError(Exception):
         self.field = field
 
 
+class NotAuthenticated(DomainError):
+    status = 401
+
+
 class PermissionDenied(DomainError):
     status = 403
 

@@ -26,6 +26,18 @@ def healthz(request):
 
 
 def error_404(request, exception=None):
+    if request.path.startswith("/api/"):
+        # API clients get a problem document, not an HTML page they cannot show.
+        return JsonResponse(
+            {
+                "type": "about:blank",
+                "title": "Not Found",
+                "status": 404,
+                "detail": "There is no such resource",
+            },
+            status=404,
+            content_type="application/problem+json",
+        )
     return render(request, "core/404.html", status=404)
 
 

@@ -4,7 +4,7 @@ read it, but editing rights are asked of the access policy (`service_list_editab
 from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
 
 from joinedup.access import policy
 from joinedup.directory.models import (
@@ -15,6 +15,7 @@ from joinedup.directory.models import (
     ServiceStatus,
     Taxonomy,
     TaxonomyTerm,
+    Weekday,
 )
 from joinedup.directory.search import apply_text_search
 
@@ -139,9 +140,18 @@ def _service_detail_queryset() -> QuerySet:
         "joint_partners",
         "contacts",
         Prefetch("taxonomy_terms", queryset=TaxonomyTerm.objects.select_related("taxonomy")),
-        Prefetch("schedules", queryset=Schedule.objects.order_by("weekday", "opens_at")),
+        Prefetch("schedules", queryset=schedules_in_week_order()),
         "locations",
     )
+
+
+def schedules_in_week_order() -> QuerySet:
+    """Opening hours Monday to Sunday (the weekday codes sort alphabetically otherwise)."""
+    day_number = Case(
+        *[When(weekday=day, then=Value(i)) for i, day in enumerate(Weekday.values)],
+        output_field=IntegerField(),
+    )
+    return Schedule.objects.annotate(day_number=day_number).order_by("day_number", "opens_at")
 
 
 def service_get(*, public_id) -> Service | None:

@@ -42,7 +42,9 @@ def test_each_role_may_edit_its_own_organisations_service_only_if_the_rules_say(
 
 
 @pytest.mark.parametrize("role", list(Role))
-def test_each_role_may_edit_another_organisations_service_only_if_partnership_wide(role, befriending, trust):
+def test_each_role_may_edit_another_organisations_service_only_if_partnership_wide(
+    role, befriending, trust
+):
     user = f.member(trust, role, username=f"other.{role}")
     expected = role in ANY_ORGANISATION_EDITORS
     assert policy.decide(user, "edit", befriending).allowed is expected
@@ -68,7 +70,9 @@ def test_a_disabled_superuser_may_not_edit(befriending):
 
 
 @pytest.mark.django_db
-@settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None)
+@settings(
+    max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None
+)
 @given(
     role=st.sampled_from(list(Role)),
     acts_for=st.integers(min_value=0, max_value=2),

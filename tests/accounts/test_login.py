@@ -12,7 +12,9 @@ def test_login_page_renders_for_a_visitor(client):
     assert b"Log in" in response.content
 
 
-def test_login_with_the_right_password_logs_in_and_acts_as_the_membership(client, day_centre_worker):
+def test_login_with_the_right_password_logs_in_and_acts_as_the_membership(
+    client, day_centre_worker
+):
     response = client.post(
         reverse("accounts:login"),
         {"username": day_centre_worker.username, "password": f.DEFAULT_PASSWORD},

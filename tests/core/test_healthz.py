@@ -26,3 +26,11 @@ def test_pages_carry_a_content_security_policy(client):
     policy = client.get("/")["Content-Security-Policy"]
     assert "default-src 'self'" in policy
     assert "frame-ancestors 'none'" in policy
+
+
+@pytest.mark.django_db
+def test_an_unknown_api_url_is_a_problem_document(client):
+    response = client.get("/api/v1/no-such-resource")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["status"] == 404
