@@ -62,6 +62,14 @@ class TokenIn(Schema):
     role: Text | None = Field(
         None, max_length=30, description="The role; needed when you hold several there"
     )
+    otp: str | None = Field(
+        None,
+        pattern=r"^[0-9]{6}$",
+        description=(
+            "The 6-digit code from your authenticator app; needed when the role sees "
+            "clinical data, or when you have turned two-factor authentication on"
+        ),
+    )
 
 
 class TokenOut(Schema):
@@ -102,13 +110,16 @@ optional_bearer = OptionalBearerAuth()
 
 @router.post(
     "/auth/token",
-    response={200: TokenOut, 400: Problem, 403: Problem, 422: Problem},
+    response={200: TokenOut, 400: Problem, 401: Problem, 403: Problem, 422: Problem, 429: Problem},
     auth=None,
     summary="Get a bearer token",
     description=(
-        "Exchange a username and password for a bearer token acting as one membership "
-        "(organisation and role). A wrong username or password is a 403; belonging to "
-        "several organisations or roles without naming one is a 400 naming `organisation`."
+        "Exchange a username and password (and, where two-factor authentication applies, "
+        "the code in `otp`) for a bearer token acting as one membership (organisation and "
+        "role). A wrong username, password or code is a 401; a role that needs two-factor "
+        "authentication from someone who has not set it up is a 403; belonging to several "
+        "organisations or roles without naming one is a 400 naming `organisation`; too "
+        "many wrong passwords (or codes) in a row is a 429 saying when to try again."
     ),
 )
 def token_create(request, payload: TokenIn):
@@ -118,6 +129,7 @@ def token_create(request, payload: TokenIn):
         password=payload.password,
         organisation_slug=payload.organisation,
         role=payload.role,
+        otp=payload.otp,
     )
     membership = token.membership
     return TokenOut(

@@ -1,5 +1,12 @@
+import re
+
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+
+
+def _nhs_inputs(form: forms.Form) -> None:
+    for field in form.fields.values():
+        field.widget.attrs.setdefault("class", "nhsuk-input")
 
 
 class LoginForm(AuthenticationForm):
@@ -10,8 +17,7 @@ class LoginForm(AuthenticationForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            field.widget.attrs.setdefault("class", "nhsuk-input")
+        _nhs_inputs(self)
 
 
 class SwitchMembershipForm(forms.Form):
@@ -26,3 +32,43 @@ class SwitchMembershipForm(forms.Form):
         self.fields["membership"].choices = [
             (str(m.pk), f"{m.get_role_display()}, {m.organisation.name}") for m in memberships
         ]
+
+
+class SecurityCodeForm(forms.Form):
+    code = forms.CharField(
+        label="Security code",
+        help_text="The 6-digit code your authenticator app shows for joinedup now",
+        max_length=20,
+        error_messages={"required": "Enter the 6-digit security code"},
+        widget=forms.TextInput(
+            attrs={
+                "class": "nhsuk-input nhsuk-input--width-10",
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "spellcheck": "false",
+            }
+        ),
+    )
+
+    def clean_code(self) -> str:
+        code = re.sub(r"[\s-]", "", self.cleaned_data["code"])
+        if not re.fullmatch(r"[0-9]{6}", code):
+            raise forms.ValidationError("Enter the security code as 6 digits, like 123456")
+        return code
+
+
+class NhsPasswordChangeForm(PasswordChangeForm):
+    """Django's form, whose new password must pass AUTH_PASSWORD_VALIDATORS."""
+
+    error_messages = {
+        **PasswordChangeForm.error_messages,
+        "password_incorrect": "Your current password is not right. Enter it again.",
+        "password_mismatch": "The new passwords do not match. Enter the same one twice.",
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _nhs_inputs(self)
+        self.fields["old_password"].label = "Current password"
+        self.fields["new_password2"].label = "New password again"
+        self.fields["new_password2"].help_text = ""

@@ -83,3 +83,20 @@ class ApiToken(BaseModel):
     @staticmethod
     def hash(raw: str) -> str:
         return _hash_token(raw)
+
+
+class UserSession(models.Model):
+    """A web session a user logged in with, so that disabling them can end it at once.
+
+    Django's session table is keyed by session key and holds the user only inside its
+    encoded data: finding one user's sessions there means decoding every row. One row
+    here per login (written by the `user_logged_in` receiver) makes it an indexed lookup,
+    and works whichever session engine is configured.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="web_sessions")
+    session_key = models.CharField(max_length=40, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.user} since {self.created_at:%Y-%m-%d %H:%M}"

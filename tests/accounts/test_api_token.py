@@ -10,6 +10,12 @@ from tests.api_support import problem_fields, send_json
 TOKEN = "/api/v1/auth/token"
 
 
+@pytest.fixture(autouse=True)
+def _no_second_factor(settings):
+    # These are about the token; asking for one with a code is test_security_two_factor's.
+    settings.JOINEDUP_2FA_REQUIRED = False
+
+
 def ask(client, username, password=f.DEFAULT_PASSWORD, **extra):
     return send_json(client, "POST", TOKEN, {"username": username, "password": password, **extra})
 

@@ -2,6 +2,7 @@ import pytest
 from django.urls import reverse
 
 from joinedup.access.roles import Role
+from joinedup.accounts.testing import force_login_verified
 from tests import factories as f
 
 
@@ -12,16 +13,14 @@ def test_login_page_renders_for_a_visitor(client):
     assert b"Log in" in response.content
 
 
-def test_login_with_the_right_password_logs_in_and_acts_as_the_membership(
-    client, day_centre_worker
-):
+def test_login_with_the_right_password_logs_in_and_acts_as_the_membership(client, volunteer):
     response = client.post(
         reverse("accounts:login"),
-        {"username": day_centre_worker.username, "password": f.DEFAULT_PASSWORD},
+        {"username": volunteer.username, "password": f.DEFAULT_PASSWORD},
     )
     assert response.status_code == 302
     home = client.get(reverse("core:home"))
-    assert "Practitioner, Riverside Mind" in home.content.decode()
+    assert "Volunteer, Riverside Mind" in home.content.decode()
 
 
 def test_login_gives_a_new_session_id(client, day_centre_worker):
@@ -81,6 +80,6 @@ def test_ending_a_membership_stops_acting_as_it_on_the_next_request(client, day_
 
 def test_the_header_names_the_role_and_organisation(client, trust):
     clinician = f.member(trust, Role.CLINICIAN)
-    client.force_login(clinician)
+    force_login_verified(client, clinician)
     response = client.get(reverse("core:home"))
     assert "Clinician, City NHS Trust" in response.content.decode()
