@@ -170,11 +170,15 @@ def on_unexpected(request: HttpRequest, exc: Exception):
 
 
 def _register_routers() -> None:
+    from joinedup.access.api import router as governance_router
     from joinedup.accounts.api import router as accounts_router
     from joinedup.directory.api import router as directory_router
+    from joinedup.people.api import router as people_router
 
     api.add_router("/", accounts_router)
     api.add_router("/", directory_router)
+    api.add_router("/", people_router)
+    api.add_router("/", governance_router)
 
 
 _register_routers()

@@ -1,0 +1,457 @@
+"""Every write to the shared record: one transaction each, the policy asked first, the
+audit row written in the same transaction (so neither exists without the other)."""
+
+import uuid
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from joinedup.access import record
+from joinedup.access.categories import Category, categories_for
+from joinedup.audit.services import audit_record
+from joinedup.core.exceptions import Conflict, DomainError, NotFound, PermissionDenied
+from joinedup.directory.validators import normalise_postcode
+from joinedup.people.models import (
+    CareRelationship,
+    Consent,
+    ConsentState,
+    Person,
+    RecordEntry,
+    RelationshipKind,
+)
+from joinedup.people.validators import normalise_nhs_number
+
+MAX_ENTRY_TEXT = 20_000
+PERSON_FIELDS = (
+    "nhs_number", "given_name", "family_name", "preferred_name", "date_of_birth", "pronouns",
+    "phone", "email", "preferred_channel", "address_1", "address_2", "city", "postcode",
+    "gp_practice", "communication_needs", "accessibility_needs", "preferred_language",
+    "interpreter_required", "ethnic_category", "gender_identity", "sexual_orientation",
+    "has_disability",
+)  # fmt: skip
+# Roles that record people, consents and care relationships for their team.
+RECORDING_ROLES = frozenset(
+    {"practitioner", "clinician", "care_coordinator", "safeguarding_lead", "referral_coordinator"}
+)
+
+
+class PossibleDuplicate(DomainError):
+    """A person with the same name, date of birth and postcode is already known."""
+
+    status = 409
+
+    def __init__(self, existing: Person):
+        super().__init__(
+            "A person with this name, date of birth and postcode is already known to the "
+            "partnership. Confirm it is the same person to use their record.",
+            field="family_name",
+        )
+        self.existing = existing
+
+
+def _membership(actor):
+    membership = getattr(actor, "acting_membership", None)
+    if membership is None:
+        raise PermissionDenied("You need to act as a member of a partner organisation")
+    return membership
+
+
+def _require_recording_role(actor) -> Any:
+    membership = _membership(actor)
+    if membership.role not in RECORDING_ROLES:
+        raise PermissionDenied(
+            f"A {membership.get_role_display().lower()} may not add to people's records"
+        )
+    return membership
+
+
+def _find_existing(data: dict) -> tuple[Person | None, bool]:
+    """(existing person, exact): an NHS number match is exact; name + date of birth +
+    postcode is a likely match the user must confirm."""
+    if data.get("nhs_number"):
+        match = Person.objects.filter(nhs_number=data["nhs_number"]).first()
+        if match:
+            # A number alone must not open someone's record: a mistyped or borrowed number
+            # would join the wrong person (hazard H-REC-1). Name and birth date must agree.
+            same_name = match.family_name.casefold() == data["family_name"].casefold()
+            same_birth = data.get("date_of_birth") in (None, match.date_of_birth)
+            if not (same_name and same_birth):
+                raise ValidationError(
+                    {
+                        "nhs_number": "The NHS number does not match the family name and date "
+                        "of birth given. Check all three."
+                    }
+                )
+            return match, True
+    if data.get("date_of_birth") and data.get("postcode"):
+        match = Person.objects.filter(
+            family_name__iexact=data["family_name"],
+            given_name__iexact=data["given_name"],
+            date_of_birth=data["date_of_birth"],
+            postcode=data["postcode"],
+        ).first()
+        if match:
+            return match, False
+    return None, False
+
+
+def _clean_person_data(data: dict) -> dict:
+    unknown = set(data) - set(PERSON_FIELDS)
+    if unknown:
+        raise ValidationError({name: "This field cannot be set" for name in sorted(unknown)})
+    data = dict(data)
+    if data.get("nhs_number"):
+        data["nhs_number"] = normalise_nhs_number(data["nhs_number"])
+    if data.get("postcode"):
+        data["postcode"] = normalise_postcode(data["postcode"])
+    return data
+
+
+@transaction.atomic
+def person_create(*, actor, data: dict, confirm_same_person: bool = False) -> Person:
+    """Add a person, or — one person, one record — join the record already held.
+
+    The actor's team gets a care relationship either way (they are taking the person on);
+    the person's existing entries stay governed by the policy.
+    """
+    membership = _require_recording_role(actor)
+    data = _clean_person_data(data)
+    person = Person(created_by_organisation_id=membership.organisation_id, **data)
+    # Constraints are checked by the duplicate search instead: a known NHS number means
+    # "join that record", not "error".
+    person.full_clean(
+        exclude=["created_by_organisation", "portal_user"], validate_constraints=False
+    )
+    existing, exact = _find_existing(data)
+    if existing is not None and not exact and not confirm_same_person:
+        raise PossibleDuplicate(existing)
+    if existing is not None:
+        person = existing
+    else:
+        person.save()
+    relationship_start(
+        actor=actor,
+        person=person,
+        organisation=membership.organisation,
+        kind=RelationshipKind.CASELOAD,
+        reason="added to the team's caseload",
+    )
+    audit_record(
+        actor=actor,
+        action="create" if existing is None else "link",
+        obj=person,
+        person_public_id=person.public_id,
+        basis="own_organisation",
+    )
+    return person
+
+
+@transaction.atomic
+def person_update(*, actor, person: Person, data: dict) -> Person:
+    _require_recording_role(actor)
+    if not record.person_visibility(actor, Person.objects.filter(pk=person.pk)).exists():
+        raise NotFound("There is no such person, or you may not see their record")
+    data = _clean_person_data(data)
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    for name, value in data.items():
+        setattr(person, name, value)
+    person.full_clean(
+        exclude=["created_by_organisation", "portal_user"], validate_constraints=False
+    )
+    if (
+        data.get("nhs_number")
+        and Person.objects.filter(nhs_number=person.nhs_number).exclude(pk=person.pk).exists()
+    ):
+        raise ValidationError({"nhs_number": "Another record already has this NHS number"})
+    person.save()
+    audit_record(
+        actor=actor,
+        action="update",
+        obj=person,
+        person_public_id=person.public_id,
+        basis="own_organisation",
+        detail={"fields": sorted(data)},
+    )
+    return person
+
+
+def _validate_entry(*, category: str, title: str, text: str) -> None:
+    errors = {}
+    if category not in Category.values:
+        errors["category"] = "Choose a category of the record"
+    if not title.strip():
+        errors["title"] = "Enter a title"
+    elif len(title) > 200:
+        errors["title"] = "The title must be 200 characters or fewer"
+    if len(text) > MAX_ENTRY_TEXT:
+        errors["text"] = f"The entry must be {MAX_ENTRY_TEXT:,} characters or fewer"
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def entry_create(
+    *,
+    actor,
+    person: Person,
+    category: str,
+    title: str,
+    text: str = "",
+    data: dict | None = None,
+    sealed: bool = False,
+    withheld_from_person: bool = False,
+) -> RecordEntry:
+    """Add an entry owned by the actor's organisation."""
+    membership = _membership(actor)
+    if not record.person_visibility(actor, Person.objects.filter(pk=person.pk)).exists():
+        raise NotFound("There is no such person, or you may not see their record")
+    _validate_entry(category=category, title=title, text=text)
+    if category not in categories_for(membership.role):
+        raise PermissionDenied(
+            f"A {membership.get_role_display().lower()} may not record "
+            f"{Category(category).label.lower()}"
+        )
+    entry = RecordEntry.objects.create(
+        person=person,
+        category=category,
+        owning_organisation_id=membership.organisation_id,
+        author=actor,
+        author_role=membership.role,
+        title=title.strip(),
+        text=text,
+        data=data or {},
+        sealed=sealed,
+        withheld_from_person=withheld_from_person or category == Category.SAFEGUARDING,
+    )
+    audit_record(
+        actor=actor,
+        action="create",
+        obj=entry,
+        person_public_id=person.public_id,
+        basis="own_organisation",
+        detail={"category": category},
+    )
+    return entry
+
+
+@transaction.atomic
+def entry_correct(*, actor, entry: RecordEntry, title: str, text: str, reason: str) -> RecordEntry:
+    """Correct an entry by a new version that supersedes it; the old one is kept."""
+    membership = _membership(actor)
+    current = RecordEntry.objects.select_for_update().select_related("person").get(pk=entry.pk)
+    # Visibility first: an entry the actor may not see must not be hinted at by a 403/409.
+    if not record.entry_visibility(actor, RecordEntry.objects.filter(pk=current.pk)).exists():
+        raise NotFound("There is no such entry, or you may not see it")
+    if RecordEntry.objects.filter(supersedes=current).exists():
+        raise Conflict("This entry has already been corrected: correct the newest version")
+    if current.owning_organisation_id != membership.organisation_id:
+        raise PermissionDenied("Only the organisation that owns an entry may correct it")
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the entry is being corrected"})
+    _validate_entry(category=current.category, title=title, text=text)
+    corrected = RecordEntry.objects.create(
+        person_id=current.person_id,
+        category=current.category,
+        owning_organisation_id=current.owning_organisation_id,
+        author=actor,
+        author_role=membership.role,
+        title=title.strip(),
+        text=text,
+        data=current.data,
+        sealed=current.sealed,
+        withheld_from_person=current.withheld_from_person,
+        supersedes=current,
+        correction_reason=reason.strip()[:250],
+    )
+    audit_record(
+        actor=actor,
+        action="correct",
+        obj=corrected,
+        person_public_id=current.person.public_id,
+        basis="own_organisation",
+        detail={"supersedes": str(current.public_id)},
+    )
+    return corrected
+
+
+def _scope_filter(partnership, organisation) -> Q:
+    if (partnership is None) == (organisation is None):
+        raise ValidationError({"scope": "Choose a partnership or an organisation, not both"})
+    return Q(partnership=partnership) if partnership else Q(organisation=organisation)
+
+
+@transaction.atomic
+def consent_record(
+    *,
+    actor,
+    person: Person,
+    categories: list[str],
+    state: str,
+    how_given: str,
+    partnership=None,
+    organisation=None,
+    expires_at=None,
+    note: str = "",
+    by_person: bool = False,
+) -> list[Consent]:
+    """Record the person's permission or objection for some categories in one scope.
+
+    A new decision replaces the one in force for the same scope and category (withdrawn
+    now), so at most one state holds for each; the policy reads it on the next request.
+    """
+    if by_person:
+        if person.portal_user_id != actor.pk:
+            raise NotFound("There is no such person")
+        if state not in (ConsentState.EXPLICIT, ConsentState.OBJECTION):
+            raise PermissionDenied("Only staff may record implied consent or an override")
+    else:
+        _require_recording_role(actor)
+        if not record.person_visibility(actor, Person.objects.filter(pk=person.pk)).exists():
+            raise NotFound("There is no such person, or you may not see their record")
+    errors = {}
+    if not categories or set(categories) - set(Category.values):
+        errors["categories"] = "Choose at least one category of the record"
+    if state not in ConsentState.values:
+        errors["state"] = "Choose explicit consent, implied consent, objection or override"
+    if how_given not in dict(Consent._meta.get_field("how_given").choices):
+        errors["how_given"] = "Say how the person gave this"
+    if state == ConsentState.OVERRIDE and not note.strip():
+        errors["note"] = "An override needs the reason it was decided"
+    now = timezone.now()
+    if expires_at is not None and expires_at <= now:
+        errors["expires_at"] = "The expiry must be in the future"
+    if errors:
+        raise ValidationError(errors)
+    scope = _scope_filter(partnership, organisation)
+    Consent.objects.active_at(now).filter(scope, person=person, category__in=categories).update(
+        withdrawn_at=now, withdrawn_by=actor
+    )
+    decision_id = uuid.uuid4()
+    rows = Consent.objects.bulk_create(
+        [
+            Consent(
+                decision_id=decision_id,
+                person=person,
+                partnership=partnership,
+                organisation=organisation,
+                category=category,
+                state=state,
+                how_given=how_given,
+                recorded_by=actor,
+                recorded_at=now,
+                expires_at=expires_at,
+                note=note.strip()[:250],
+            )
+            for category in sorted(set(categories))
+        ]
+    )
+    audit_record(
+        actor=actor,
+        action="consent",
+        obj=person,
+        person_public_id=person.public_id,
+        basis="person_self" if by_person else "own_organisation",
+        detail={"state": state, "categories": sorted(set(categories))},
+    )
+    return rows
+
+
+@transaction.atomic
+def consent_withdraw(*, actor, person: Person, decision_id, by_person: bool = False) -> int:
+    """Withdraw a decision at once: the very next request is decided without it."""
+    if by_person:
+        if person.portal_user_id != actor.pk:
+            raise NotFound("There is no such person")
+    else:
+        _require_recording_role(actor)
+        if not record.person_visibility(actor, Person.objects.filter(pk=person.pk)).exists():
+            raise NotFound("There is no such person, or you may not see their record")
+    now = timezone.now()
+    withdrawn = (
+        Consent.objects.active_at(now)
+        .filter(person=person, decision_id=decision_id)
+        .update(withdrawn_at=now, withdrawn_by=actor)
+    )
+    if not withdrawn:
+        raise NotFound("There is no such consent in force")
+    audit_record(
+        actor=actor,
+        action="consent_withdraw",
+        obj=person,
+        person_public_id=person.public_id,
+        basis="person_self" if by_person else "own_organisation",
+        detail={"decision": str(decision_id)},
+    )
+    return withdrawn
+
+
+def relationship_start(
+    *, actor, person: Person, organisation, kind: str, reason: str, user=None, source: str = ""
+) -> CareRelationship:
+    """Start a care relationship (later issues call this from referrals and meetings).
+
+    Runs inside the caller's transaction; an identical active relationship is reused.
+    """
+    now = timezone.now()
+    existing = (
+        CareRelationship.objects.active_at(now)
+        .filter(person=person, organisation=organisation, user=user, kind=kind)
+        .first()
+    )
+    if existing:
+        return existing
+    return CareRelationship.objects.create(
+        person=person,
+        organisation=organisation,
+        user=user,
+        kind=kind,
+        since=now,
+        reason=reason,
+        source=source,
+    )
+
+
+@transaction.atomic
+def relationship_end(
+    *, actor, relationship: CareRelationship, reason: str = ""
+) -> CareRelationship:
+    """End a care relationship: access that rested on it ends on the next request."""
+    membership = _membership(actor)
+    if relationship.organisation_id != membership.organisation_id:
+        raise PermissionDenied("Only the team that holds a care relationship may end it")
+    now = timezone.now()
+    CareRelationship.objects.filter(pk=relationship.pk, until__isnull=True).update(until=now)
+    relationship.refresh_from_db()
+    audit_record(
+        actor=actor,
+        action="relationship_end",
+        obj=relationship.person,
+        person_public_id=relationship.person.public_id,
+        basis="own_organisation",
+        detail={"kind": relationship.kind, "reason": reason[:200]},
+    )
+    return relationship
+
+
+# --- Asked by the web pages before they show a form ----------------------------------
+
+
+def recording_refusal(*, actor) -> str | None:
+    """Why the actor may not add people or record consent (None if they may): the check
+    `person_create` and `consent_record` make, asked before their form is shown."""
+    try:
+        _require_recording_role(actor)
+    except PermissionDenied as exc:
+        return exc.message
+    return None
+
+
+def entry_correct_refusal(*, actor, entry: RecordEntry) -> str | None:
+    """Why the actor may not correct this entry they can see (None if they may)."""
+    membership = getattr(actor, "acting_membership", None)
+    if membership is None or entry.owning_organisation_id != membership.organisation_id:
+        return "only the organisation that owns an entry may correct it"
+    return None
