@@ -76,7 +76,7 @@ def _shared(viewer: Viewer, at: datetime, *, by_consent_only: bool = False) -> E
     """Rules 2 and 3 for another organisation's entry: an ISA in force, of a partnership
     both organisations belong to now, covers the category for the viewer's role; if it
     requires explicit consent, the person has given it; no objection (for that
-    partnership or the viewer's organisation) stands, unless an override was recorded."""
+    partnership or the viewer's organisation) stands; an override stands in for consent."""
     from joinedup.partnerships.models import PartnershipMember, SharingRule
 
     today = timezone.localdate(at)
@@ -91,9 +91,12 @@ def _shared(viewer: Viewer, at: datetime, *, by_consent_only: bool = False) -> E
     )
     consent_ok = Q(explicit_consent_required=True) & explicit
     if not by_consent_only:
-        consent_ok |= Q(explicit_consent_required=False)
+        # An override stands in for required consent but never beats an objection:
+        # "a recorded objection always blocks sharing" (DESIGN §5); break-glass is the
+        # one reviewed, time-limited way past it.
+        consent_ok |= Q(explicit_consent_required=False) | override
     rules = SharingRule.objects.filter(
-        (consent_ok & ~objection) | override,
+        consent_ok & ~objection,
         role=viewer.role,
         category=OuterRef("category"),
         agreement__starts_on__lte=today,
@@ -219,7 +222,7 @@ def _explain(f: dict, entry) -> EntryExplanation:
 def person_basis(user, person, *, at: datetime | None = None) -> str:
     """Why the user may see the person: their team's care relationship, else break-glass."""
     viewer = Viewer.of(user)
-    if viewer is None:
+    if viewer is None or not categories_for(viewer.role):
         return "none"
     at = at or timezone.now()
     flags = (
