@@ -9,6 +9,7 @@ import secrets
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("JOINEDUP_VAR_DIR", default=str(BASE_DIR / "var")))
@@ -46,6 +47,9 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
     "simple_history",
     "django_tasks",
     "django_tasks_db",
@@ -53,6 +57,10 @@ INSTALLED_APPS = [
     "joinedup.access",
     "joinedup.accounts",
     "joinedup.directory",
+    "joinedup.audit",
+    "joinedup.partnerships",
+    "joinedup.people",
+    "joinedup.demo",
 ]
 
 MIDDLEWARE = [
@@ -63,9 +71,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "joinedup.accounts.middleware.ActingMembershipMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "joinedup.accounts.middleware.SessionTimeoutMiddleware",
+    "joinedup.accounts.middleware.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as axes asks: it turns a lockout noticed during the view into the response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "joinedup.urls"
@@ -124,12 +137,41 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+AUTHENTICATION_BACKENDS = [
+    # First, so a locked-out username is refused before its password is even checked.
+    # It has no get_user(), so sessions (and the test client's force_login) use ModelBackend.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 SESSION_COOKIE_AGE = env.int("JOINEDUP_SESSION_ABSOLUTE_SECONDS", default=8 * 3600)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = env.bool("JOINEDUP_SECURE_COOKIES", default=False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+# Staff security (docs/security.md). SESSION_COOKIE_AGE above is also the absolute
+# timeout, enforced from the login time; this is the idle one.
+JOINEDUP_SESSION_IDLE_SECONDS = env.int("JOINEDUP_SESSION_IDLE_SECONDS", default=30 * 60)
+# Two-factor for roles that see clinical, risk or safeguarding data, and for superusers.
+# Off only for a demo or the test suite: anyone may still opt in.
+JOINEDUP_2FA_REQUIRED = env.bool("JOINEDUP_2FA_REQUIRED", default=True)
+OTP_TOTP_ISSUER = env.str("JOINEDUP_2FA_ISSUER", default="joinedup")
+# A wrong code makes the next wait 1, 2, 4, 8 … seconds (times this factor).
+OTP_TOTP_THROTTLE_FACTOR = env.int("JOINEDUP_2FA_THROTTLE_FACTOR", default=1)
+# Lockout by username (not by address: a whole GP practice may share one).
+AXES_FAILURE_LIMIT = env.int("JOINEDUP_LOCKOUT_FAILURES", default=5)
+AXES_COOLOFF_TIME = env.int("JOINEDUP_LOCKOUT_MINUTES", default=30) / 60  # hours, as axes reads it
+AXES_LOCKOUT_PARAMETERS = ["username"]
+# W006 warns that rotating browsers dodges a lockout; by username alone, failures from
+# every address and browser count together, so it does not apply.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_RESET_ON_SUCCESS = True
+# Tries during a lockout do not extend it, so the time the page gives holds.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "joinedup.accounts.views.locked_out"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_VERBOSE = False
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
@@ -158,7 +200,7 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
-        "script-src": ["'self'", "'nonce'"],
+        "script-src": ["'self'", NONCE],
         "style-src": ["'self'"],
         "img-src": ["'self'", "data:"],
         "font-src": ["'self'"],

@@ -1,0 +1,1 @@
+"""Commands over every app: `joinedup demo`, `serve`, `worker` and `bench`."""

@@ -1,0 +1,118 @@
+"""Loading the synthetic partnership safely: never over data that `joinedup demo` did not make."""
+
+import time
+from dataclasses import dataclass
+from enum import StrEnum
+
+from django.apps import apps
+from django.core.management import call_command
+from django.db import connection, transaction
+
+from benchmarks.generator import Partnership, Size, load
+from joinedup.accounts.models import User
+from joinedup.demo.accounts import DemoAccount, demo_accounts_create
+from joinedup.demo.models import DemoDataset
+from joinedup.directory import taxonomy_data
+from joinedup.directory.models import Locality, Organisation, Service
+
+
+class DatabaseState(StrEnum):
+    EMPTY = "empty"
+    DEMO = "demo"  # holds exactly what the last `joinedup demo` loaded
+    REAL = "real"  # holds data the demo did not make: never touched without --force
+
+
+# The content that tells demo data from real data. Logins, sessions and audit events are
+# left out: using the demo writes those, and that must not make it "real". Later issues
+# add their content here (people, referrals …).
+CONTENT = {
+    "organisations": Organisation,
+    "services": Service,
+    "localities": Locality,
+    "users": User,
+}
+
+
+@dataclass(frozen=True)
+class Inventory:
+    counts: dict[str, int]
+
+    @classmethod
+    def now(cls) -> "Inventory":
+        return cls({name: model.objects.count() for name, model in CONTENT.items()})
+
+    @property
+    def is_empty(self) -> bool:
+        return not any(self.counts.values())
+
+    def matches(self, marker: DemoDataset) -> bool:
+        return all(marker.counts.get(name, 0) == n for name, n in self.counts.items())
+
+    def describe(self) -> str:
+        return ", ".join(f"{n} {name}" for name, n in self.counts.items() if n)
+
+
+def demo_marker() -> DemoDataset | None:
+    return DemoDataset.objects.order_by("-created_at", "-id").first()
+
+
+def database_state() -> tuple[DatabaseState, DemoDataset | None, Inventory]:
+    inventory = Inventory.now()
+    marker = demo_marker()
+    if inventory.is_empty:
+        return DatabaseState.EMPTY, marker, inventory
+    matches = marker is not None and inventory.matches(marker)
+    return (DatabaseState.DEMO if matches else DatabaseState.REAL), marker, inventory
+
+
+def database_erase() -> None:
+    """Empty every table, then put back the data migrations ship (the taxonomy).
+
+    `flush` empties the tables of every app, including ones added by later issues, which
+    a hand-written list of deletes would miss; but it also empties what data migrations
+    loaded, so that is loaded again here.
+    """
+    if connection.vendor == "postgresql":
+        # PostgreSQL refuses to TRUNCATE a table with foreign-key checks still pending in
+        # this transaction; running them now clears the way.
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    call_command("flush", interactive=False, verbosity=0)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+    taxonomy_data.load(apps)
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    marker: DemoDataset
+    accounts: list[DemoAccount]
+    counts: dict[str, int]
+
+
+def partnership_load(
+    *, size: Size, seed: int, password: str, erase: bool, progress: bool = False
+) -> LoadResult:
+    """Build the partnership and its demo accounts in one transaction, and mark it as demo data.
+
+    The caller decides whether erasing is allowed (`database_state`): this function does
+    what it is told.
+    """
+    started = time.perf_counter()
+    with transaction.atomic():
+        if erase:
+            database_erase()
+        loaded = load(Partnership(size, seed), progress=progress)
+        accounts = demo_accounts_create(password=password)
+        marker = DemoDataset.objects.create(
+            size=size.label,
+            seed=seed,
+            counts=Inventory.now().counts,
+            build_seconds=round(time.perf_counter() - started, 2),
+        )
+    if connection.vendor == "postgresql":
+        # Fresh statistics, so the planner chooses as it would on a settled database.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    return LoadResult(marker=marker, accounts=accounts, counts=dict(loaded.counts))

@@ -1,0 +1,295 @@
+"""`joinedup bench`: performance against the targets of DESIGN.md §9, on PostgreSQL.
+
+Each size gets a database of its own on the server of JOINEDUP_BENCH_DATABASE_URL
+(`joinedup_bench_ics_s1` …), built once by the generator and reused while its size and
+seed match. Every step runs in a `joinedup bench-run` process with DATABASE_URL set to
+that database, so settings load fresh and nothing is shared between sizes.
+
+Beside every figure are the yardsticks measured in the same run: F (a logged-in trivial
+view), P (pgbench on the same server) and the same scenario at small size.
+"""
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import psycopg
+from django.core.management.base import BaseCommand, CommandError
+from psycopg import sql
+
+from benchmarks import yardsticks
+
+DEFAULT_SERVER = "postgresql://postgres@127.0.0.1:5432/postgres"
+# label: (generator size, services override)
+BENCH_SIZES = {
+    "small": ("small", None),
+    "10k": ("ics", 10_000),
+    "ics": ("ics", None),
+    "national": ("national", None),
+}
+SEARCH_P95_TARGET_MS = {"ics": 50.0, "national": 100.0}
+RATIO_SIZES, RATIO_TARGET = ("national", "10k"), 2.0
+# DESIGN.md §9, when the scenario does not name its own targets.
+ORUK_TARGETS = {"seconds": 60.0, "peak_rss_mib": 1024.0}
+
+
+class Command(BaseCommand):
+    help = (
+        "Benchmark joinedup on PostgreSQL against DESIGN.md §9: `bench search` (directory "
+        "search p50/p95/p99 at ICS and national size) or `bench oruk-import`."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("scenario", choices=["search", "oruk-import"])
+        parser.add_argument(
+            "--sizes",
+            default="ics,national",
+            help="comma-separated, of small, 10k, ics, national (small always runs as a "
+            "yardstick; 10k runs with national for the 100k/10k ratio)",
+        )
+        parser.add_argument("--seed", type=int, default=1)
+        parser.add_argument("--runs", type=int, default=5, help="medians are over these")
+        parser.add_argument("--requests", type=int, default=120, help="searches per run")
+        parser.add_argument("--warmup", type=int, default=30)
+        parser.add_argument("--services", type=int, default=100_000, help="oruk-import size")
+        parser.add_argument("--pgbench-seconds", type=int, default=10)
+        parser.add_argument(
+            "--rebuild", action="store_true", help="rebuild the bench databases even if built"
+        )
+        parser.add_argument("--json", type=Path, help="also write every figure to this file")
+
+    def handle(self, *args, **options):
+        server = os.environ.get("JOINEDUP_BENCH_DATABASE_URL", DEFAULT_SERVER)
+        _require_postgresql(server)
+        if options["scenario"] == "search":
+            report = self._search(server, options)
+        else:
+            report = self._oruk_import(server, options)
+        if options["json"]:
+            options["json"].write_text(json.dumps(report, indent=2, default=str))
+            self.stdout.write(f"Figures written to {options['json']}")
+
+    # --- search ----------------------------------------------------------------------
+
+    def _search(self, server: str, options) -> dict:
+        labels = _search_labels(options["sizes"])
+        seed = options["seed"]
+        report = {"scenario": "search", "seed": seed, "runs": options["runs"], "sizes": {}}
+        report["pgbench_before"] = self._pgbench(server, options)
+        for label in labels:
+            database = f"joinedup_bench_{label}_s{seed}"
+            url = _prepare_database(server, database, rebuild=options["rebuild"])
+            size, services = BENCH_SIZES[label]
+            self.stderr.write(f"--- {label}: building or reusing {database}")
+            build_args = ["--size", size, "--seed", str(seed)]
+            if services:
+                build_args += ["--services", str(services)]
+            build = _bench_run("build", build_args, url)
+            self.stderr.write(f"--- {label}: measuring search")
+            measured = _bench_run("search", _measure_args(options), url)
+            report["sizes"][label] = {"database": database, "build": build, **measured}
+        report["pgbench_after"] = self._pgbench(server, options)
+        report["verdicts"] = _verdicts(report["sizes"])
+        self._print_search(report)
+        return report
+
+    def _pgbench(self, server: str, options) -> dict:
+        self.stderr.write("--- P: pgbench")
+        _prepare_database(server, "joinedup_bench_pgbench", rebuild=False)
+        return yardsticks.pgbench(
+            server_url=server, database="joinedup_bench_pgbench", seconds=options["pgbench_seconds"]
+        )
+
+    def _print_search(self, report: dict) -> None:
+        out = self.stdout.write
+        sizes = report["sizes"]
+        first = next(iter(sizes.values()))
+        out(
+            f"\njoinedup bench search — seed {report['seed']}, medians of {report['runs']} runs "
+            f"of {first['search']['requests']} searches, via {first['search']['via']}"
+        )
+        out(
+            f"{'size':<9}{'services':>9}{'build s':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}"
+            f"{'target p95':>12}  result   {'F p50':>7}{'F p95':>7}"
+        )
+        for label, figures in sizes.items():
+            out(_search_row(label, figures, report["verdicts"].get(label)))
+        out("(build s: * = built by an earlier run and reused; F = the logged-in yardstick)")
+        ratio = report["verdicts"].get("ratio")
+        if ratio:
+            out(
+                f"ratio p95({RATIO_SIZES[0]}) ÷ p95({RATIO_SIZES[1]}) = {ratio['value']:.2f}"
+                f"   target ≤ {RATIO_TARGET:g}   {ratio['result']}"
+            )
+        for when in ("pgbench_before", "pgbench_after"):
+            out(f"P ({when.split('_')[1]}): {_pgbench_text(report[when])}")
+        out("F: " + first["framework"]["view"])
+        for label, figures in sizes.items():
+            self._print_details(label, figures)
+
+    def _print_details(self, label: str, figures: dict) -> None:
+        search = figures["search"]
+        primary = search["ways"][search["via"]]
+        by_kind = ", ".join(f"{k} {v:g}" for k, v in primary["by_kind_p95"].items())
+        queries = ", ".join(f"{k} {v}" for k, v in primary["queries"].items())
+        self.stdout.write(f"{label}: p95 by kind (ms): {by_kind}")
+        self.stdout.write(f"{label}: SQL queries per search: {queries}")
+        for name, other in search["ways"].items():
+            if name != search["via"]:
+                self.stdout.write(
+                    f"{label}: also via {name}: p50 {other['p50']:g}, p95 {other['p95']:g}, "
+                    f"p99 {other['p99']:g} ms"
+                )
+        for note in search["notes"]:
+            self.stdout.write(f"{label}: note: {note}")
+
+    # --- ORUK import -----------------------------------------------------------------
+
+    def _oruk_import(self, server: str, options) -> dict:
+        database = f"joinedup_bench_oruk_s{options['seed']}"
+        # Always a fresh database: the scenario measures a first import and its re-run.
+        url = _prepare_database(server, database, rebuild=True)
+        with tempfile.TemporaryDirectory(prefix="joinedup-bench-oruk-") as workdir:
+            args = ["--services", str(options["services"]), "--seed", str(options["seed"])]
+            figures = _bench_run("oruk-import", [*args, "--workdir", workdir], url)
+        self.stdout.write(f"\njoinedup bench oruk-import — {options['services']} services")
+        targets = figures.get("targets") or ORUK_TARGETS
+        for key, value in _flatten({k: v for k, v in figures.items() if k != "targets"}):
+            self.stdout.write(f"{key:<28} {value!s:<12} {_oruk_verdict(key, value, targets)}")
+        return {"scenario": "oruk-import", "database": database, "figures": figures}
+
+
+def _require_postgresql(server: str) -> None:
+    if urlsplit(server).scheme not in ("postgres", "postgresql", "pgsql"):
+        raise CommandError(
+            "joinedup bench measures PostgreSQL only (DESIGN.md §9); SQLite is the embedded "
+            "default, not the production database. Set JOINEDUP_BENCH_DATABASE_URL to a "
+            f"PostgreSQL server, like {DEFAULT_SERVER}"
+        )
+    try:
+        psycopg.connect(server, connect_timeout=5).close()
+    except psycopg.Error as exc:
+        raise CommandError(f"cannot connect to the bench server: {exc}") from exc
+
+
+def _search_labels(sizes: str) -> list[str]:
+    wanted = {s.strip() for s in sizes.split(",") if s.strip()}
+    unknown = wanted - set(BENCH_SIZES)
+    if unknown:
+        raise CommandError(f"unknown sizes {sorted(unknown)}: choose from {', '.join(BENCH_SIZES)}")
+    wanted.add("small")
+    if RATIO_SIZES[0] in wanted:
+        wanted.add(RATIO_SIZES[1])
+    return [label for label in BENCH_SIZES if label in wanted]
+
+
+def _database_url(server: str, database: str) -> str:
+    parts = urlsplit(server)
+    return urlunsplit(parts._replace(path=f"/{database}"))
+
+
+def _prepare_database(server: str, database: str, *, rebuild: bool) -> str:
+    with psycopg.connect(server, autocommit=True) as admin:
+        exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [database])
+        found = exists.fetchone() is not None
+        name = sql.Identifier(database)
+        if found and rebuild:
+            admin.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(name))
+            found = False
+        if not found:
+            admin.execute(sql.SQL("CREATE DATABASE {}").format(name))
+    return _database_url(server, database)
+
+
+def _bench_run(step: str, args: list[str], database_url: str) -> dict:
+    env = {**os.environ, "DATABASE_URL": database_url}
+    command = [sys.executable, "-m", "joinedup.cli", "bench-run", step, *args]
+    # stderr (progress bars, warnings) goes straight to the terminal; stdout is the JSON.
+    result = subprocess.run(command, env=env, stdout=subprocess.PIPE, text=True)
+    if result.returncode != 0:
+        raise CommandError(f"bench-run {step} failed (exit {result.returncode})")
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def _measure_args(options) -> list[str]:
+    return [
+        "--seed",
+        str(options["seed"]),
+        "--runs",
+        str(options["runs"]),
+        "--requests",
+        str(options["requests"]),
+        "--warmup",
+        str(options["warmup"]),
+    ]
+
+
+def _primary(figures: dict) -> dict:
+    search = figures["search"]
+    return search["ways"][search["via"]]
+
+
+def _verdicts(sizes: dict) -> dict:
+    verdicts = {}
+    for label, target in SEARCH_P95_TARGET_MS.items():
+        if label in sizes:
+            p95 = _primary(sizes[label])["p95"]
+            verdicts[label] = {
+                "target_ms": target,
+                "result": "PASS" if p95 <= target else "MISS",
+                "over_ms": round(max(0.0, p95 - target), 2),
+            }
+    big, small = RATIO_SIZES
+    if big in sizes and small in sizes:
+        value = _primary(sizes[big])["p95"] / _primary(sizes[small])["p95"]
+        verdicts["ratio"] = {
+            "value": round(value, 2),
+            "target": RATIO_TARGET,
+            "result": "PASS" if value <= RATIO_TARGET else "MISS",
+        }
+    return verdicts
+
+
+def _search_row(label: str, figures: dict, verdict: dict | None) -> str:
+    primary = _primary(figures)
+    framework = figures["framework"]
+    build = figures["build"]
+    built = f"{build['build_seconds']:.0f}" + ("*" if build["reused"] else "")
+    target, result = "", ""
+    if verdict:
+        target = f"≤ {verdict['target_ms']:g}"
+        result = verdict["result"]
+        if verdict["over_ms"]:
+            result += f" +{verdict['over_ms']:g}"
+    return (
+        f"{label:<9}{figures['services']:>9}{built:>9}{primary['p50']:>9.1f}{primary['p95']:>9.1f}"
+        f"{primary['p99']:>9.1f}{target:>12}  {result:<8} {framework['p50']:>7.1f}"
+        f"{framework['p95']:>7.1f}"
+    )
+
+
+def _pgbench_text(figures: dict) -> str:
+    if "skipped" in figures:
+        return f"skipped: {figures['skipped']}"
+    return f"{figures['tps']:g} TPS, latency {figures['latency_ms']:g} ms ({figures['test']})"
+
+
+def _flatten(figures: dict, prefix: str = ""):
+    for key, value in figures.items():
+        if isinstance(value, dict):
+            yield from _flatten(value, f"{prefix}{key}.")
+        else:
+            yield f"{prefix}{key}", value
+
+
+def _oruk_verdict(key: str, value, targets: dict) -> str:
+    """The target for a figure named like one of the scenario's targets (`import.seconds`)."""
+    name = key.rsplit(".", 1)[-1]
+    if name not in targets or not isinstance(value, int | float) or key.startswith("generate"):
+        return ""
+    limit = targets[name]
+    return f"target ≤ {limit:g}  {'PASS' if value <= limit else 'MISS'}"

@@ -1,0 +1,132 @@
+"""`joinedup bench-run STEP`: one step of `joinedup bench`, in a process of its own.
+
+`joinedup bench` starts one of these per database with DATABASE_URL pointing at it, so
+settings load fresh for that database; the step prints its figures as one JSON line.
+It refuses any database not named `joinedup_bench_…`, because `build` erases what it
+finds there.
+"""
+
+import json
+import secrets
+import time
+import warnings
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+from django.test import Client
+
+from benchmarks import search, yardsticks
+from benchmarks.generator import SIZES, size_named
+from joinedup.demo.loading import DatabaseState, database_state, partnership_load
+from joinedup.directory.models import Service, ServiceStatus
+
+BENCH_DATABASE_PREFIX = "joinedup_bench_"
+
+
+class Command(BaseCommand):
+    help = "Internal to `joinedup bench`: build, search or oruk-import on one bench database."
+
+    def add_arguments(self, parser):
+        parser.add_argument("step", choices=["build", "search", "oruk-import"])
+        parser.add_argument("--size", choices=list(SIZES), default="small")
+        parser.add_argument("--services", type=int)
+        parser.add_argument("--seed", type=int, default=1)
+        parser.add_argument("--runs", type=int, default=5)
+        parser.add_argument("--requests", type=int, default=120)
+        parser.add_argument("--warmup", type=int, default=30)
+        parser.add_argument("--workdir", type=Path)
+
+    def handle(self, *args, **options):
+        _require_bench_database()
+        # Static files are not collected for benchmarks; whitenoise's warning says so on
+        # every run and measures nothing.
+        warnings.filterwarnings("ignore", message="No directory at")
+        started = time.perf_counter()
+        call_command("migrate", interactive=False, verbosity=0)
+        migrate_seconds = round(time.perf_counter() - started, 2)
+        step = options["step"].replace("-", "_")
+        figures = getattr(self, f"_{step}")(options)
+        figures.setdefault("migrate_seconds", migrate_seconds)
+        self.stdout.write(json.dumps(figures, default=str))
+
+    def _build(self, options) -> dict:
+        size = size_named(options["size"], services=options["services"])
+        state, marker, _ = database_state()
+        if (
+            state is DatabaseState.DEMO
+            and marker.size == size.label
+            and marker.seed == options["seed"]
+        ):
+            return {"reused": True, **_marker_figures(marker)}
+        result = partnership_load(
+            size=size,
+            seed=options["seed"],
+            # Nobody logs in to a bench database; the F yardstick uses force_login.
+            password=secrets.token_urlsafe(15),
+            erase=state is not DatabaseState.EMPTY,
+            progress=size.is_generated,
+        )
+        # As autovacuum would leave a settled database: visibility map and statistics.
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
+        return {"reused": False, **_marker_figures(result.marker), "rows": result.counts}
+
+    def _search(self, options) -> dict:
+        client = Client(HTTP_HOST=_served_host())
+        measured = dict(seed=options["seed"], runs=options["runs"], warmup=options["warmup"])
+        return {
+            "services": Service.objects.count(),
+            "active_services": Service.objects.filter(status=ServiceStatus.ACTIVE).count(),
+            "search": search.run(client=client, requests=options["requests"], **measured),
+            "framework": yardsticks.framework(
+                client=client,
+                requests=options["requests"],
+                runs=options["runs"],
+                warmup=options["warmup"],
+            ),
+        }
+
+    def _oruk_import(self, options) -> dict:
+        try:
+            from benchmarks import oruk
+        except ModuleNotFoundError as exc:
+            if exc.name != "benchmarks.oruk":
+                raise
+            raise CommandError(
+                "The oruk-import scenario (benchmarks/oruk.py) is not in this checkout yet"
+            ) from exc
+        services = options["services"] or 100_000
+        workdir = options["workdir"] or Path(settings.VAR_DIR) / "bench-oruk"
+        workdir.mkdir(parents=True, exist_ok=True)
+        return oruk.run(services=services, seed=options["seed"], workdir=workdir)
+
+
+def _require_bench_database() -> None:
+    name = connection.settings_dict["NAME"] or ""
+    if connection.vendor != "postgresql" or not name.startswith(BENCH_DATABASE_PREFIX):
+        raise CommandError(
+            f"bench-run works only on PostgreSQL databases named {BENCH_DATABASE_PREFIX}…, "
+            "which `joinedup bench` creates; use `joinedup bench` instead"
+        )
+
+
+def _served_host() -> str:
+    """A host name the settings accept, so requests are not refused as DisallowedHost."""
+    for host in settings.ALLOWED_HOSTS:
+        if host and host[0] not in ".*":
+            return host
+    return "localhost"
+
+
+def _marker_figures(marker) -> dict:
+    return {
+        "size": marker.size,
+        "seed": marker.seed,
+        "counts": marker.counts,
+        "services": marker.services,
+        "build_seconds": marker.build_seconds,
+        "built_at": marker.created_at.isoformat(),
+    }
