@@ -212,7 +212,6 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # joinedup's own settings
-JOINEDUP_ORUK_SCHEMA_DIR = BASE_DIR / "joinedup" / "directory" / "oruk" / "schema"
 JOINEDUP_PAGE_SIZE = 20
 
 LOGGING = {
