@@ -21,8 +21,11 @@ APPENDS_EACH = 25
 
 
 @pytest.fixture
-def committed_log(transactional_db):
-    """Appends that really commit; emptied afterwards (past the triggers) so flush can run."""
+def committed_log(django_db_serialized_rollback, transactional_db):
+    """Appends that really commit; emptied afterwards (past the triggers) so flush can run.
+
+    Serialised rollback keeps the flush from re-creating content types, which would
+    collide with the browser tests' own restore of them later in the same worker."""
     yield
     tampering.erase_audit_log()
 
