@@ -173,3 +173,17 @@ def test_the_demo_size_has_about_two_hundred_services_from_about_sixty_organisat
     assert 150 <= Service.objects.count() <= 250
     assert kinds[OrganisationKind.GP_PRACTICE] == 20
     assert kinds[OrganisationKind.VCSE] == 40
+
+
+def test_force_reloads_a_used_demo_and_keeps_the_audit_log_verifiable(db):
+    from joinedup.audit.selectors import audit_verify
+    from joinedup.audit.services import audit_record
+
+    load_small()
+    user = User.objects.first()
+    audit_record(actor=user, action="login", basis="none")
+
+    load_small("--force")
+
+    assert Organisation.objects.filter(slug="riverside-mind").exists()
+    assert audit_verify().broken_at is None
