@@ -193,6 +193,11 @@ MEDIA_ROOT = VAR_DIR / "media"
 EMAIL_CONFIG = env.email_url("JOINEDUP_EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("JOINEDUP_FROM_EMAIL", default="joinedup <no-reply@localhost>")
+# A link to set up a person's own account (people.services.portal_invite) works once,
+# for this long.
+PASSWORD_RESET_TIMEOUT = 3 * 24 * 60 * 60
+# Where people reach this site: links in emails (sent by the worker, outside a request).
+JOINEDUP_SITE_URL = env.str("JOINEDUP_SITE_URL", default="http://127.0.0.1:8000")
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 

@@ -15,7 +15,12 @@ from datetime import datetime
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from joinedup.access.categories import BREAK_GLASS_ROLES, SEALED_READERS, categories_for
+from joinedup.access.categories import (
+    BREAK_GLASS_ROLES,
+    SEALED_READERS,
+    Category,
+    categories_for,
+)
 from joinedup.access.models import BreakGlass
 from joinedup.people.models import CareRelationship, Consent, ConsentState
 
@@ -240,3 +245,36 @@ def person_basis(user, person, *, at: datetime | None = None) -> str:
     if flags["has_relationship"]:
         return "own_organisation"
     return "break_glass" if flags["has_break_glass"] else "none"
+
+
+# --- The person's own view (the portal) ----------------------------------------------
+# A person reads their own record as the right of access gives it, apart from what is
+# withheld: entries marked as third-party information, and every safeguarding entry
+# (DESIGN §5; issue 3). Staff rules above never apply to a portal account, nor these
+# to staff: a portal account has no membership, and a staff account is linked to no
+# person.
+WITHHELD_FROM_PERSON_CATEGORIES = frozenset({Category.SAFEGUARDING})
+
+
+def _portal_user_id(user) -> int | None:
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return None
+    if getattr(user, "acting_membership", None) is not None:
+        return None
+    return user.pk
+
+
+def own_person(user, people: QuerySet) -> QuerySet:
+    """The person whose portal account `user` is (at most one row), else none."""
+    user_id = _portal_user_id(user)
+    return people.none() if user_id is None else people.filter(portal_user_id=user_id)
+
+
+def own_entries(user, entries: QuerySet) -> QuerySet:
+    """The entries of the user's own record that they may read."""
+    user_id = _portal_user_id(user)
+    if user_id is None:
+        return entries.none()
+    return entries.filter(
+        person__portal_user_id=user_id, withheld_from_person=False, erased_at__isnull=True
+    ).exclude(category__in=sorted(WITHHELD_FROM_PERSON_CATEGORIES))

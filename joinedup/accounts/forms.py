@@ -10,14 +10,35 @@ def _nhs_inputs(form: forms.Form) -> None:
 
 
 class LoginForm(AuthenticationForm):
+    """Staff log in here; a person's own portal account logs in at /portal/login/."""
+
     error_messages = {
         "invalid_login": "Enter a correct username and password. Both are case-sensitive.",
         "inactive": "This account has been disabled. Ask your organisation's administrator.",
+        "wrong_door": "This is your own account for your record: log in on the "
+        "“Your record” login page instead.",
     }
+    for_person_accounts = False
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         _nhs_inputs(self)
+
+    def confirm_login_allowed(self, user):
+        super().confirm_login_allowed(user)
+        if user.is_person_account != self.for_person_accounts:
+            raise forms.ValidationError(self.error_messages["wrong_door"], code="wrong_door")
+
+
+class PortalLoginForm(LoginForm):
+    """A person logs in to their own record; staff accounts are refused here."""
+
+    error_messages = {
+        **LoginForm.error_messages,
+        "inactive": "This account has been closed. Ask the team that looks after you.",
+        "wrong_door": "This is a staff account: staff log in on the staff login page.",
+    }
+    for_person_accounts = True
 
 
 class SwitchMembershipForm(forms.Form):

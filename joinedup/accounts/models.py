@@ -11,7 +11,14 @@ from joinedup.core.models import BaseModel
 
 
 class User(AbstractUser):
-    """A person who logs in. Which organisation and role they act as is a Membership."""
+    """Someone who logs in: a member of staff, who acts as one of their Memberships, or
+    a person receiving care, whose own portal account this is (never both)."""
+
+    is_person_account = models.BooleanField(
+        default=False,
+        help_text="A person's own portal account: it logs in at /portal/ and never has a "
+        "membership of an organisation",
+    )
 
     class Meta:
         ordering = ["username"]

@@ -9,6 +9,7 @@ from importlib import import_module
 import django_otp
 from django.conf import settings
 from django.contrib.auth import authenticate
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -29,6 +30,10 @@ class TooManyAttempts(DomainError):
 
 @transaction.atomic
 def membership_create(*, user: User, organisation, role: str) -> Membership:
+    if user.is_person_account:
+        raise ValidationError(
+            {"user": "A person's own portal account cannot be a member of an organisation"}
+        )
     membership, _ = Membership.objects.update_or_create(
         user=user, organisation=organisation, role=role, defaults={"is_active": True}
     )

@@ -12,6 +12,7 @@ import re
 from typing import Any
 
 from django import forms
+from django.contrib.auth.forms import SetPasswordForm
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
@@ -460,6 +461,64 @@ class ConsentForm(NhsFormMixin, forms.Form):
             "expires_at": expires_at,
             "note": data["note"],
         }
+
+
+class PortalConsentForm(ConsentForm):
+    """The person's own decision, in the portal: share (explicit consent) or not
+    (objection), online. Implied consent and overrides are staff decisions."""
+
+    state = forms.ChoiceField(
+        label="What do you want?",
+        choices=[
+            (ConsentState.EXPLICIT, "Yes, they may share it to look after me"),
+            (ConsentState.OBJECTION, "No, I do not want it shared"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose whether they may share it",
+            "invalid_choice": "Choose whether they may share it",
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("how_given", "note"):
+            del self.fields[name]
+        self.fields["scope"].label = "Who is this about?"
+        self.fields[
+            "scope"
+        ].help_text = "The whole partnership that looks after you, or one organisation in it"
+        self.fields["categories"].label = "Which parts of your record?"
+
+    def clean(self):
+        return forms.Form.clean(self)
+
+    def consent_data(self) -> dict[str, Any]:
+        self.cleaned_data.update(how_given=HowGiven.ONLINE, note="")
+        return super().consent_data()
+
+
+class PortalSetPasswordForm(NhsFormMixin, SetPasswordForm):
+    """The person chooses the password of their own account (Django's validators)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["new_password1"].label = "Choose a password"
+        self.fields["new_password2"].label = "Type the same password again"
+
+
+class PortalInviteForm(NhsFormMixin, forms.Form):
+    email = forms.EmailField(
+        label="The person's email address",
+        max_length=150,
+        help_text="We email them a link to set a password. The email says nothing about "
+        "their care.",
+        error_messages={
+            "required": "Enter the person's email address",
+            "invalid": "Enter an email address, like name@example.org",
+            "max_length": "The email address must be 150 characters or fewer",
+        },
+    )
 
 
 # --- Break-glass ---------------------------------------------------------------------

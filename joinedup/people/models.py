@@ -197,6 +197,11 @@ class ConsentState(models.TextChoices):
     OVERRIDE = "override", "Override (recorded decision to share without consent)"
 
 
+# The decisions a person records, and withdraws, themselves in the portal: implied
+# consent and overrides are the care team's.
+PERSON_DECISIONS = (ConsentState.EXPLICIT, ConsentState.OBJECTION)
+
+
 class HowGiven(models.TextChoices):
     IN_PERSON = "in_person", "In person"
     PHONE = "phone", "By phone"

@@ -15,7 +15,6 @@ from django.db.models import (
     F,
     Max,
     OuterRef,
-    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -27,7 +26,14 @@ from joinedup.access.categories import BREAK_GLASS_ROLES, Category, categories_f
 from joinedup.access.models import BreakGlass
 from joinedup.audit.services import audit_record, audit_record_many
 from joinedup.core.exceptions import NotFound, PermissionDenied
-from joinedup.people.models import CareRelationship, Consent, Person, RecordEntry, RelatedPerson
+from joinedup.people.models import (
+    PERSON_DECISIONS,
+    CareRelationship,
+    Consent,
+    Person,
+    RecordEntry,
+    RelatedPerson,
+)
 from joinedup.people.validators import normalise_nhs_number
 
 PERSON_LIST_PAGE = 50
@@ -180,25 +186,6 @@ def person_record(*, user, public_id) -> PersonRecord:
         detail=_entries_detail(entries),
     )
     return view
-
-
-def person_for_portal(*, person_user) -> Person:
-    """The person whose portal account this is (the person sees their own record)."""
-    person = (
-        Person.objects.filter(portal_user=person_user)
-        .prefetch_related(
-            Prefetch(
-                "entries",
-                queryset=RecordEntry.objects.filter(
-                    superseded_by__isnull=True, withheld_from_person=False, erased_at__isnull=True
-                ).select_related("owning_organisation"),
-            )
-        )
-        .first()
-    )
-    if person is None:
-        raise NotFound("This account is not linked to a record")
-    return person
 
 
 # --- Reads for the staff web pages (people/views.py) ---------------------------------
@@ -804,5 +791,165 @@ def break_glass_list(*, user, public_id) -> list[BreakGlass]:
         person_public_id=person.public_id,
         basis="break_glass",
         detail={"break_glass": [str(a.public_id) for a in accesses]},
+    )
+    return accesses
+
+
+# --- The person's own portal (people/portal_views.py) --------------------------------
+# Each read goes through `record.own_person` / `record.own_entries`: the person sees
+# their own record apart from what is withheld from them, and nobody else's.
+
+PORTAL_NOT_LINKED = "This account is not linked to a record. Ask the team that looks after you."
+PORTAL_ACCESS_LOG_PAGE = 25
+PORTAL_CONSENT_ROWS = 500
+
+
+def portal_person(*, user) -> Person:
+    """The person whose own account `user` is; NotFound for any other account."""
+    person = record.own_person(user, Person.objects.all()).select_related("gp_practice").first()
+    if person is None:
+        raise NotFound(PORTAL_NOT_LINKED)
+    return person
+
+
+@dataclass
+class PortalRecord:
+    person: Person
+    related_people: list[RelatedPerson]
+    entry_groups: list[tuple[str, str, list[RecordEntry]]]
+
+    @property
+    def entry_count(self) -> int:
+        return sum(len(entries) for _, _, entries in self.entry_groups)
+
+
+def portal_record(*, user) -> PortalRecord:
+    """The person's own record as they may read it (the current version of each entry,
+    nothing withheld), audited as the person's own view."""
+    person = portal_person(user=user)
+    entries = list(
+        record.own_entries(user, RecordEntry.objects.filter(superseded_by__isnull=True))
+        .select_related("owning_organisation", "author")
+        .order_by("-created_at", "-pk")
+    )
+    by_category: dict[str, list[RecordEntry]] = {}
+    for entry in entries:
+        by_category.setdefault(entry.category, []).append(entry)
+    audit_record(
+        actor=user,
+        action="view",
+        obj=person,
+        person_public_id=person.public_id,
+        basis="person_self",
+        detail=_entries_detail(entries),
+    )
+    return PortalRecord(
+        person=person,
+        related_people=list(person.related_people.order_by("name", "pk")),
+        entry_groups=[
+            (value, label, by_category[value])
+            for value, label in Category.choices
+            if value in by_category
+        ],
+    )
+
+
+def portal_consent_decisions(*, user, person: Person) -> list[ConsentDecision]:
+    """The person's sharing decisions, newest first, each marked in force or not; audited."""
+    rows = list(
+        Consent.objects.filter(person=person)
+        .select_related("partnership", "organisation", "recorded_by")
+        .order_by("-recorded_at", "decision_id", "category")[:PORTAL_CONSENT_ROWS]
+    )
+    decisions = consent_decisions(rows)
+    audit_record(
+        actor=user,
+        action="view",
+        obj=person,
+        person_public_id=person.public_id,
+        basis="person_self",
+        detail={"consents": [str(d.decision_id) for d in decisions]},
+    )
+    return decisions
+
+
+def portal_consent_scopes(*, person: Person) -> ConsentScopes:
+    """Where the person may give or refuse permission to share: the partnerships of the
+    organisations that look after them now (a care relationship, or the practice they
+    are registered with), and the organisations of those partnerships."""
+    from joinedup.directory.models import Organisation
+    from joinedup.partnerships.models import Partnership, PartnershipMember
+
+    now = timezone.now()
+    caring = set(
+        CareRelationship.objects.active_at(now)
+        .filter(person=person)
+        .values_list("organisation_id", flat=True)
+    )
+    if person.gp_practice_id:
+        caring.add(person.gp_practice_id)
+    members_now = PartnershipMember.objects.active_on(timezone.localdate(now))
+    partnerships = list(
+        Partnership.objects.filter(
+            pk__in=members_now.filter(organisation_id__in=caring).values("partnership_id")
+        ).order_by("name")
+    )
+    organisations = list(
+        Organisation.objects.filter(
+            Q(pk__in=caring)
+            | Q(pk__in=members_now.filter(partnership__in=partnerships).values("organisation_id"))
+        )
+        .only("id", "public_id", "name", "slug")
+        .order_by("name")
+    )
+    return ConsentScopes(partnerships, organisations)
+
+
+def portal_consent_decision_get(*, user, decision_id) -> ConsentDecision:
+    """One of the person's own decisions in force; NotFound for anyone else's."""
+    uid = _as_uuid(decision_id)
+    people = record.own_person(user, Person.objects.all())
+    rows = (
+        list(
+            Consent.objects.active_at(timezone.now())
+            .filter(person__in=people, decision_id=uid, state__in=PERSON_DECISIONS)
+            .select_related("partnership", "organisation", "person")
+            .order_by("category")
+        )
+        if uid
+        else []
+    )
+    if not rows:
+        raise NotFound("There is no such decision in force")
+    return ConsentDecision(decision_id=uid, rows=rows)
+
+
+def portal_access_log(*, user, person: Person):
+    """The audit events about the person by anyone but themselves, newest first (a
+    queryset to page through), from the same log the IG lead reviews."""
+    from joinedup.audit.selectors import audit_event_list
+
+    return (
+        audit_event_list(person_public_id=person.public_id)
+        .exclude(actor_id=user.pk)
+        .select_related("actor")
+    )
+
+
+def portal_access_log_audit(*, user, person: Person, events: list) -> list[BreakGlass]:
+    """The break-glass accesses to the person (every one, with its stated reason and the
+    IG lead's review), and one audit event for the page of the log the person read."""
+    accesses = list(
+        BreakGlass.objects.filter(person=person)
+        .select_related("user", "organisation")
+        .order_by("-started_at", "-pk")
+    )
+    audit_record(
+        actor=user,
+        action="view_access_log",
+        obj=person,
+        person_public_id=person.public_id,
+        basis="person_self",
+        detail={"events": [e.sequence for e in events][:AUDITED_ENTRY_IDS]},
     )
     return accesses

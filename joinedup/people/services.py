@@ -15,6 +15,7 @@ from joinedup.audit.services import audit_record
 from joinedup.core.exceptions import Conflict, DomainError, NotFound, PermissionDenied
 from joinedup.directory.validators import normalise_postcode
 from joinedup.people.models import (
+    PERSON_DECISIONS,
     CareRelationship,
     Consent,
     ConsentState,
@@ -305,7 +306,7 @@ def consent_record(
     if by_person:
         if person.portal_user_id != actor.pk:
             raise NotFound("There is no such person")
-        if state not in (ConsentState.EXPLICIT, ConsentState.OBJECTION):
+        if state not in PERSON_DECISIONS:
             raise PermissionDenied("Only staff may record implied consent or an override")
     else:
         _require_recording_role(actor)
@@ -370,11 +371,13 @@ def consent_withdraw(*, actor, person: Person, decision_id, by_person: bool = Fa
         if not record.person_visibility(actor, Person.objects.filter(pk=person.pk)).exists():
             raise NotFound("There is no such person, or you may not see their record")
     now = timezone.now()
-    withdrawn = (
-        Consent.objects.active_at(now)
-        .filter(person=person, decision_id=decision_id)
-        .update(withdrawn_at=now, withdrawn_by=actor)
-    )
+    rows = Consent.objects.active_at(now).filter(person=person, decision_id=decision_id)
+    if by_person and rows.exclude(state__in=PERSON_DECISIONS).exists():
+        raise PermissionDenied(
+            "Implied consent and overrides are decisions of the team that looks after you: "
+            "ask them, or record that you object"
+        )
+    withdrawn = rows.update(withdrawn_at=now, withdrawn_by=actor)
     if not withdrawn:
         raise NotFound("There is no such consent in force")
     audit_record(
@@ -455,3 +458,120 @@ def entry_correct_refusal(*, actor, entry: RecordEntry) -> str | None:
     if membership is None or entry.owning_organisation_id != membership.organisation_id:
         return "only the organisation that owns an entry may correct it"
     return None
+
+
+# --- The person's own portal account -------------------------------------------------
+
+
+class PortalInvitation:
+    """What an invitation to the portal needs to be sent: the account and the link's parts."""
+
+    def __init__(self, user):
+        from django.contrib.auth.tokens import default_token_generator
+        from django.utils.encoding import force_bytes
+        from django.utils.http import urlsafe_base64_encode
+
+        self.user = user
+        self.uidb64 = urlsafe_base64_encode(force_bytes(user.pk))
+        self.token = default_token_generator.make_token(user)
+
+
+def _portal_account_for(person: Person, email: str):
+    from joinedup.accounts.models import User
+
+    existing = person.portal_user
+    if existing is not None and existing.has_usable_password() and existing.is_active:
+        raise Conflict(
+            f"{person.given_name} already has an account for their record",
+            field="email",
+        )
+    taken = User.objects.filter(username__iexact=email)
+    if existing is not None:
+        taken = taken.exclude(pk=existing.pk)
+    if taken.exists():
+        raise ValidationError({"email": "Another account already uses this email address"})
+    user = existing or User(is_person_account=True)
+    user.username = user.email = email
+    user.first_name, user.last_name = person.given_name, person.family_name
+    user.is_active = True
+    user.set_unusable_password()  # the person sets their own from the link
+    user.save()
+    return user
+
+
+@transaction.atomic
+def portal_invite(*, actor, person: Person, email: str) -> PortalInvitation:
+    """Open (or re-send) the person's own account for their record and email them a
+    one-time link to set its password. The email says nothing of their care: a link only.
+
+    Staff of a team that may see the person and records for them may invite; the link
+    works once, and only until PASSWORD_RESET_TIMEOUT.
+    """
+    from django.core.validators import validate_email
+
+    _require_recording_role(actor)
+    if not record.person_visibility(actor, Person.objects.filter(pk=person.pk)).exists():
+        raise NotFound("There is no such person, or you may not see their record")
+    email = (email or "").strip().lower()
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise ValidationError({"email": "Enter an email address, like name@example.org"}) from None
+    user = _portal_account_for(person, email)
+    if person.portal_user_id != user.pk:
+        person.portal_user = user
+        person.save(update_fields=["portal_user", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="portal_invite",
+        obj=person,
+        person_public_id=person.public_id,
+        basis="own_organisation",
+    )
+    from joinedup.people.tasks import portal_invitation_send
+
+    user_id = user.pk
+    transaction.on_commit(lambda: portal_invitation_send.enqueue(user_id))
+    return PortalInvitation(user)
+
+
+def portal_invitation_email(*, user_id: int, site_url: str) -> int:
+    """Send the invitation email (run by the worker): the link, and nothing else."""
+    from django.contrib.auth import get_user_model
+    from django.core.mail import EmailMultiAlternatives
+    from django.template.loader import render_to_string
+    from django.urls import reverse
+
+    user = get_user_model().objects.filter(pk=user_id, is_person_account=True).first()
+    if user is None or user.has_usable_password() or not user.is_active:
+        return 0  # already set up, or closed since: nothing to send
+    invitation = PortalInvitation(user)
+    path = reverse("portal:activate", args=[invitation.uidb64, invitation.token])
+    context = {"name": user.first_name, "link": f"{site_url.rstrip('/')}{path}"}
+    message = EmailMultiAlternatives(
+        subject="Your joinedup account",
+        body=render_to_string("portal/email/invitation.txt", context),
+        to=[user.email],
+    )
+    message.attach_alternative(
+        render_to_string("portal/email/invitation.html", context), "text/html"
+    )
+    return message.send()
+
+
+@transaction.atomic
+def portal_password_set(*, user, password: str) -> None:
+    """The person chooses their password from the invitation link (validated by Django's
+    password validators before this is called)."""
+    if not user.is_person_account:
+        raise PermissionDenied("This link is for a person's own account")
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    person = Person.objects.filter(portal_user=user).first()
+    audit_record(
+        actor=user,
+        action="portal_activate",
+        obj=person,
+        person_public_id=person.public_id if person else None,
+        basis="person_self",
+    )

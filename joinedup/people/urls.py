@@ -15,6 +15,7 @@ urlpatterns = [
         views.consent_withdraw,
         name="consent_withdraw",
     ),
+    path("<uuid:public_id>/portal-invite/", views.portal_invite, name="portal_invite"),
     path("entries/<uuid:public_id>/", views.entry_detail, name="entry_detail"),
     path("entries/<uuid:public_id>/correct/", views.entry_correct, name="entry_correct"),
 ]

@@ -334,3 +334,36 @@ def _open_break_glass(request, form):
     until = dateformat.format(timezone.localtime(access.expires_at), r"H:i \o\n j F Y")
     messages.success(request, f"You have broken glass. Your access ends at {until}")
     return redirect(_record_url(person))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def portal_invite(request, public_id):
+    """Staff send a person the link to set up their own account for their record."""
+    person = _person_or_404(request.user, public_id)
+    refusal = services.recording_refusal(actor=request.user)
+    if refusal:
+        return _forbidden(request, refusal)
+    form = forms.PortalInviteForm(
+        request.POST if request.method == "POST" else None,
+        initial={"email": person.email},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.portal_invite(
+                actor=request.user, person=person, email=form.cleaned_data["email"]
+            )
+        except (ValidationError, Conflict) as exc:
+            form.add_domain_errors(
+                exc if isinstance(exc, ValidationError) else ValidationError({"email": exc.message})
+            )
+        else:
+            messages.success(
+                request,
+                f"We have emailed {person.given_name} a link to set up their account. "
+                "It works once, for 3 days",
+            )
+            return redirect(_record_url(person))
+    has_account = person.portal_user_id is not None
+    context = {"form": form, "person": person, "has_account": has_account}
+    return render(request, "people/portal_invite.html", context)
