@@ -83,7 +83,9 @@ class SessionTimeoutMiddleware:
                 if request.path.startswith("/api/"):
                     return self.get_response(request)
                 messages.info(request, reason)
-                return redirect_to_login(request.get_full_path())
+                # A person's own pages send them back to their own login page.
+                login_url = reverse("portal:login") if request.path.startswith("/portal/") else None
+                return redirect_to_login(request.get_full_path(), login_url)
             session = request.session
             session.setdefault(session_keys.LOGGED_IN_AT, now)
             if now - session.get(session_keys.LAST_SEEN_AT, 0) >= LAST_SEEN_GRANULARITY_SECONDS:

@@ -74,13 +74,17 @@ def person_list(*, user, search: str = "") -> QuerySet:
 
 
 def person_list_audit(*, user, people) -> None:
-    """One audit event for a page of the people list, naming each person shown."""
-    audit_record_many(
-        actor=user,
-        person_public_ids=[p.public_id for p in people],
-        object_type="people.person",
-        basis="own_organisation",
-    )
+    """One audit event for a page of the people list, naming each person shown under
+    their team's care relationship, and one more for those shown only because the user
+    broke glass (`person_list_with_basis` says which)."""
+    by_basis: dict[str, list] = {}
+    for p in people:
+        basis = "own_organisation" if getattr(p, "has_relationship", True) else "break_glass"
+        by_basis.setdefault(basis, []).append(p.public_id)
+    for basis, public_ids in sorted(by_basis.items()):
+        audit_record_many(
+            actor=user, person_public_ids=public_ids, object_type="people.person", basis=basis
+        )
 
 
 def person_get(*, user, public_id, audit: bool = True) -> Person:
@@ -422,9 +426,20 @@ def person_find_for_break_glass(*, user, nhs_number: str) -> Person | None:
     if refusal:
         raise PermissionDenied(refusal)
     digits = normalise_nhs_number(nhs_number)
-    if not re.fullmatch(r"\d{10}", digits):
-        return None
-    return Person.objects.filter(nhs_number=digits).only("id", "public_id").first()
+    person = (
+        Person.objects.filter(nhs_number=digits).only("id", "public_id").first()
+        if re.fullmatch(r"\d{10}", digits)
+        else None
+    )
+    if person is None:
+        # A clinician trying numbers is what the IG lead must be able to see.
+        audit_record(
+            actor=user,
+            action="break_glass_not_found",
+            basis="none",
+            detail={"nhs_number": digits[:10]},
+        )
+    return person
 
 
 # --- Subject access (the IG lead's pages, access/views.py) ---------------------------

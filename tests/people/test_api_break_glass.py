@@ -94,7 +94,9 @@ def test_an_nhs_number_no_one_has_is_a_404_like_any_unknown_person(
     response = open_by_nhs_number(client, clinician, unknown_nhs_number)
     assert response.status_code == 404
     assert response.json() == PERSON_NOT_FOUND
-    assert written() == before
+    # No access is opened; the failed lookup itself is logged for the IG lead.
+    assert written() == (before[0], before[1] + 1)
+    assert AuditEvent.objects.latest("sequence").action == "break_glass_not_found"
 
 
 @pytest.mark.parametrize("role", [Role.VOLUNTEER, Role.PRACTITIONER, Role.COMMISSIONER])

@@ -51,3 +51,21 @@ def test_a_person_account_cannot_be_given_a_membership(trust, day_centre, clinic
     with pytest.raises(ValidationError):
         membership_create(user=alex, organisation=trust, role=Role.CLINICIAN)
     assert not alex.memberships.exists()
+
+
+def test_an_idle_portal_session_is_sent_back_to_the_portal_login(
+    client, trust, day_centre, clinician, settings
+):
+    import time
+
+    from joinedup.accounts import session_keys
+
+    world = ps.shared_world(trust, day_centre, clinician)
+    alex = pp.portal_account(world.person)
+    pp.portal_login(client, alex)
+    session = client.session
+    session[session_keys.LAST_SEEN_AT] = int(time.time()) - settings.JOINEDUP_SESSION_IDLE_SECONDS
+    session.save()
+    response = client.get(reverse("portal:home"))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("portal:login"))

@@ -103,7 +103,7 @@ def test_an_account_without_a_record_is_told_so(client, db):
 def test_a_person_account_sees_no_one_in_the_staff_people_list(client, world, alex):
     pp.portal_login(client, alex)
     response = client.get(reverse("people:list"))
-    assert [t.name for t in response.templates][0] == "people/no_person_data.html"
+    assert response.templates[0].name == "people/no_person_data.html"
     assert world.person.nhs_number not in response.text
 
 
