@@ -200,6 +200,10 @@ PASSWORD_RESET_TIMEOUT = 3 * 24 * 60 * 60
 JOINEDUP_SITE_URL = env.str("JOINEDUP_SITE_URL", default="http://127.0.0.1:8000")
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# What `joinedup worker` queues on a schedule: name -> (task, every so many seconds).
+JOINEDUP_PERIODIC_TASKS = {
+    "retention": ("joinedup.people.tasks.retention_apply", 24 * 60 * 60),
+}
 
 # A strict policy: nothing from another origin, no inline script without the nonce.
 CONTENT_SECURITY_POLICY = {

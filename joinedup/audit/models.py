@@ -21,6 +21,7 @@ class Basis(models.TextChoices):
     PARTNERSHIP_ROLE = "partnership_role", "Partnership role"
     SUPERUSER = "superuser", "System administrator"
     PERSON_SELF = "person_self", "The person themselves"
+    RETENTION = "retention", "Retention rules"
     NONE = "none", "None"
 
 

@@ -18,3 +18,17 @@ class BaseModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class PeriodicRun(models.Model):
+    """When a periodic task (settings.JOINEDUP_PERIODIC_TASKS) was last queued.
+
+    One row per task name, locked while it is read and moved on, so however many
+    workers run, each period queues the task once (joinedup.core.periodic).
+    """
+
+    name = models.CharField(max_length=100, unique=True)
+    last_enqueued_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} (last queued {self.last_enqueued_at or 'never'})"

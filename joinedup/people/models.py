@@ -149,8 +149,17 @@ class RelatedPerson(BaseModel):
     consent_recorded_on = models.DateField(null=True, blank=True)
 
 
+class RecordEntryQuerySet(models.QuerySet):
+    def delete(self):
+        raise PermissionError(
+            "Record entries are never deleted: the retention rules erase them, leaving a "
+            "trace (people.services.retention_apply)"
+        )
+
+
 class RecordEntry(BaseModel):
-    """One entry of a person's record. Corrected by a new version, never edited in place."""
+    """One entry of a person's record. Corrected by a new version, never edited in place;
+    never deleted, only erased by the retention rules (the row stays, with the trace)."""
 
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="entries")
     category = models.CharField(max_length=20, choices=Category.choices)
@@ -177,6 +186,8 @@ class RecordEntry(BaseModel):
     erased_at = models.DateTimeField(null=True, blank=True)
     erasure_reason = models.CharField(max_length=250, blank=True)
 
+    objects = RecordEntryQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at"]
         verbose_name_plural = "record entries"
@@ -186,6 +197,9 @@ class RecordEntry(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.get_category_display()}: {self.title}"
+
+    def delete(self, *args, **kwargs):
+        return RecordEntry.objects.none().delete()  # refused, with the reason
 
 
 class ConsentState(models.TextChoices):
@@ -307,3 +321,24 @@ class CareRelationship(BaseModel):
             models.Index(fields=["organisation", "person"], name="relationship_team"),
             models.Index(fields=["user", "person"], name="relationship_user"),
         ]
+
+
+class RetentionRule(BaseModel):
+    """How long the partnership keeps each category of the record after the person's
+    last contact with any partner (the Records Management Code of Practice sets the
+    periods; the IG lead keeps these rows). `people.services.retention_apply` erases
+    what has passed its period, leaving each entry as a stub with the trace."""
+
+    category = models.CharField(max_length=20, choices=Category.choices, unique=True)
+    years = models.PositiveSmallIntegerField(
+        help_text="Years after the person's last contact with any partner"
+    )
+    source = models.CharField(
+        max_length=250, help_text="Where the period comes from, e.g. the Code of Practice"
+    )
+
+    class Meta:
+        ordering = ["category"]
+
+    def __str__(self) -> str:
+        return f"{self.get_category_display()}: {self.years} years"

@@ -2,11 +2,14 @@
 audit row written in the same transaction (so neither exists without the other)."""
 
 import uuid
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from joinedup.access import record
@@ -22,6 +25,7 @@ from joinedup.people.models import (
     Person,
     RecordEntry,
     RelationshipKind,
+    RetentionRule,
 )
 from joinedup.people.validators import normalise_nhs_number
 
@@ -575,3 +579,91 @@ def portal_password_set(*, user, password: str) -> None:
         person_public_id=person.public_id if person else None,
         basis="person_self",
     )
+
+
+# --- Retention: the only way an entry's content leaves the record ---------------------
+
+ERASED_TITLE = "Erased under the retention rules"
+RETENTION_BATCH = 1000
+
+
+@dataclass(frozen=True)
+class RetentionReport:
+    entries: int
+    people: int
+    dry_run: bool
+
+
+def _years_before(moment: datetime, years: int) -> datetime:
+    try:
+        return moment.replace(year=moment.year - years)
+    except ValueError:  # 29 February, in a year that has none
+        return moment.replace(year=moment.year - years, day=28)
+
+
+def retention_due(*, now: datetime) -> QuerySet:
+    """Entries past their category's retention period (RetentionRule): the person has no
+    care relationship in force, and neither their latest entry nor the end of their
+    latest care relationship falls within the period. Nothing without a rule is due."""
+    rules = list(RetentionRule.objects.all())
+    if not rules:
+        return RecordEntry.objects.none()
+    latest_entry = Subquery(
+        RecordEntry.objects.filter(person=OuterRef("person"))
+        .order_by("-created_at")
+        .values("created_at")[:1]
+    )
+    latest_relationship = Subquery(
+        CareRelationship.objects.filter(person=OuterRef("person"))
+        .annotate(last=Coalesce("until", "since"))
+        .order_by("-last")
+        .values("last")[:1]
+    )
+    in_care = CareRelationship.objects.active_at(now).filter(person=OuterRef("person"))
+    past_period = Q()
+    for rule in rules:
+        cutoff = _years_before(now, rule.years)
+        past_period |= Q(category=rule.category, last_entry__lt=cutoff) & (
+            Q(last_relationship__isnull=True) | Q(last_relationship__lt=cutoff)
+        )
+    return (
+        RecordEntry.objects.filter(erased_at__isnull=True)
+        .exclude(Exists(in_care))
+        .annotate(last_entry=latest_entry, last_relationship=latest_relationship)
+        .filter(past_period)
+    )
+
+
+@transaction.atomic
+def retention_apply(*, now: datetime | None = None, dry_run: bool = False) -> RetentionReport:
+    """Erase every entry past its retention period: title, text and data go, the row
+    stays with when and why (`erased_at`, `erasure_reason`), and the audit log gets one
+    event per person. Run daily by the worker (people.tasks), or `joinedup retention`."""
+    now = now or timezone.now()
+    due = list(retention_due(now=now).values_list("pk", "category", "person__public_id"))
+    people = {person for _, _, person in due}
+    if dry_run or not due:
+        return RetentionReport(entries=len(due), people=len(people), dry_run=dry_run)
+    rules = {rule.category: rule for rule in RetentionRule.objects.all()}
+    by_category: dict[str, list[int]] = {}
+    by_person: dict = {}
+    for pk, category, person in due:
+        by_category.setdefault(category, []).append(pk)
+        by_person.setdefault(person, set()).add(category)
+    for category, pks in by_category.items():
+        rule = rules[category]
+        reason = f"{rule.years} years after the last contact: {rule.source}"[:250]
+        for start in range(0, len(pks), RETENTION_BATCH):
+            RecordEntry.objects.filter(pk__in=pks[start : start + RETENTION_BATCH]).update(
+                title=ERASED_TITLE, text="", data={}, erased_at=now, erasure_reason=reason
+            )
+    for person, categories in sorted(by_person.items(), key=lambda item: str(item[0])):
+        audit_record(
+            actor=None,
+            action="retention_erase",
+            person_public_id=person,
+            purpose="retention",
+            basis="retention",
+            detail={"categories": sorted(categories)},
+        )
+    return RetentionReport(entries=len(due), people=len(people), dry_run=False)

@@ -10,3 +10,12 @@ def portal_invitation_send(user_id: int) -> int:
     from joinedup.people import services
 
     return services.portal_invitation_email(user_id=user_id, site_url=settings.JOINEDUP_SITE_URL)
+
+
+@task()
+def retention_apply() -> dict:
+    """Erase what has passed its retention period (queued daily by the worker)."""
+    from joinedup.people import services
+
+    report = services.retention_apply()
+    return {"entries": report.entries, "people": report.people}

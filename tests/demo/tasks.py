@@ -6,3 +6,8 @@ from django_tasks import task
 @task()
 def greeting(name: str) -> str:
     return f"Hello, {name}"
+
+
+@task()
+def greeting_periodic() -> str:
+    return "Hello, on schedule"

@@ -1,7 +1,26 @@
-"""`joinedup worker`: runs background tasks (notifications, target checks, imports)."""
+"""`joinedup worker`: runs background tasks (notifications, target checks, imports), and
+queues the periodic ones (settings.JOINEDUP_PERIODIC_TASKS) when they fall due."""
+
+import threading
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.db import close_old_connections, connection
+
+from joinedup.core import periodic
+
+
+def _schedule(stop: threading.Event, every: float) -> None:
+    """Queue the periodic tasks that are due, every `every` seconds, until stopped."""
+    while not stop.is_set():
+        try:
+            periodic.enqueue_due()
+        except Exception:  # a database blip must not stop the scheduler for good
+            periodic.logger.exception("could not queue the periodic tasks")
+        finally:
+            close_old_connections()
+        stop.wait(every)
+    connection.close()
 
 
 class Command(BaseCommand):
@@ -26,6 +45,17 @@ class Command(BaseCommand):
             "--batch", action="store_true", help="run what is queued now, then exit"
         )
         parser.add_argument("--max-tasks", type=int, help="exit after this many tasks")
+        parser.add_argument(
+            "--schedule-every",
+            type=float,
+            default=60.0,
+            help="seconds between checks for periodic tasks that are due (not with --batch)",
+        )
+        parser.add_argument(
+            "--no-schedule",
+            action="store_true",
+            help="do not queue periodic tasks (another worker does)",
+        )
 
     def handle(self, *args, **options):
         worker_options = {
@@ -38,4 +68,15 @@ class Command(BaseCommand):
         }
         if options["max_tasks"]:
             worker_options["max_tasks"] = options["max_tasks"]
-        call_command("db_worker", **worker_options)
+        stop = threading.Event()
+        if not (options["batch"] or options["no_schedule"]):
+            threading.Thread(
+                target=_schedule,
+                args=(stop, options["schedule_every"]),
+                name="joinedup-periodic",
+                daemon=True,
+            ).start()
+        try:
+            call_command("db_worker", **worker_options)
+        finally:
+            stop.set()
