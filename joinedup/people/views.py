@@ -6,6 +6,9 @@ A person or entry the user may not see is a 404, exactly as one that does not ex
 an action the policy refuses on something they can see is a 403 with the reason.
 """
 
+import secrets
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -49,13 +52,48 @@ def _record_url(person, anchor: str = "") -> str:
     return f"{url}#{anchor}" if anchor else url
 
 
+# A search for a name or NHS number is posted, kept in the session under an opaque key,
+# and shown at /people/?search=<key>: names and NHS numbers never reach a URL (browser
+# history, server logs, the Referer header), while paging and Back still work.
+SEARCHES_SESSION_KEY = "people_searches"
+SEARCHES_KEPT = 10
+
+
+def _search_key_for(request, text: str) -> str:
+    searches = request.session.get(SEARCHES_SESSION_KEY, {})
+    key = secrets.token_urlsafe(6)
+    searches = {**dict(list(searches.items())[-(SEARCHES_KEPT - 1) :]), key: text}
+    request.session[SEARCHES_SESSION_KEY] = searches
+    return key
+
+
+def _searched_text(request) -> str | None:
+    """The search the URL's key names; None if the key is unknown or has been dropped."""
+    key = request.GET.get("search")
+    if not key:
+        return ""
+    return request.session.get(SEARCHES_SESSION_KEY, {}).get(key)
+
+
 @login_required
-@require_safe
+@require_http_methods(["GET", "POST"])
 def person_list(request):
     categories = categories_for(_role(request.user))
     if not categories:
         return render(request, "people/no_person_data.html")
-    form = forms.PersonSearchForm(request.GET)
+    if request.method == "POST":
+        form = forms.PersonSearchForm(request.POST)
+        if form.is_valid():
+            text = form.search_text()
+            url = reverse("people:list")
+            if text:
+                url = f"{url}?{urlencode({'search': _search_key_for(request, text)})}"
+            return redirect(url)
+    else:
+        text = _searched_text(request)
+        if text is None:
+            messages.info(request, "That search has ended. Search again")
+        form = forms.PersonSearchForm({"q": text or ""})
     people = selectors.person_list_with_basis(user=request.user, search=form.search_text())
     page = Paginator(people, selectors.PERSON_LIST_PAGE).get_page(
         parse_page_number(request.GET.get("page"))

@@ -76,20 +76,20 @@ def test_a_person_seen_by_break_glass_says_so_with_its_expiry(client, trust, cli
 def test_search_by_name_finds_the_person(client, clinician, world):
     ps.people_on_caseload(world.person.created_by_organisation, 3)
     ps.login(client, clinician)
-    response = client.get(URL, {"q": "rivers"})
+    response = client.post(URL, {"q": "rivers"}, follow=True)
     assert list(response.context["page"].object_list) == [world.person]
 
 
 def test_search_by_nhs_number_with_spaces_finds_the_person(client, clinician, world):
     ps.people_on_caseload(world.person.created_by_organisation, 3)
     ps.login(client, clinician)
-    response = client.get(URL, {"q": "401 023 2137"})
+    response = client.post(URL, {"q": "401 023 2137"}, follow=True)
     assert list(response.context["page"].object_list) == [world.person]
 
 
 def test_an_overlong_search_is_an_error_not_a_crash(client, clinician, world):
     ps.login(client, clinician)
-    response = client.get(URL, {"q": "x" * 500})
+    response = client.post(URL, {"q": "x" * 500})
     assert response.status_code == 200
     assert "Search text must be 100 characters or fewer" in response.text
 
@@ -154,3 +154,32 @@ def test_the_list_takes_the_same_number_of_queries_however_many_people(
 
 # The paginator's count, then the page (each person's basis is part of the same query).
 LIST_QUERIES = 2
+
+
+def test_a_search_never_puts_the_name_or_nhs_number_in_the_url(client, clinician, world):
+    ps.login(client, clinician)
+    for text in ("rivers", "401 023 2137"):
+        response = client.post(URL, {"q": text})
+        assert response.status_code == 302
+        assert "rivers" not in response.url.lower()
+        assert "401" not in response.url
+        assert list(client.get(response.url).context["page"].object_list) == [world.person]
+
+
+def test_a_search_key_from_another_session_finds_nothing_and_says_so(client, clinician, world):
+    ps.login(client, clinician)
+    url = client.post(URL, {"q": "rivers"}).url
+    other = client.__class__()
+    ps.login(other, clinician)
+    response = other.get(url)
+    assert "That search has ended" in response.text
+    assert response.context["form"]["q"].value() == ""
+
+
+def test_paging_through_a_search_keeps_the_search(client, clinician, world):
+    people = ps.people_on_caseload(world.person.created_by_organisation, 60)
+    ps.login(client, clinician)
+    url = client.post(URL, {"q": "Example"}).url
+    second = client.get(url, {"page": "2", "search": url.split("search=")[1]})
+    assert second.context["page"].paginator.count == len(people)
+    assert second.context["page"].number == 2
