@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "joinedup.audit",
     "joinedup.partnerships",
     "joinedup.people",
+    "joinedup.referrals",
     "joinedup.demo",
 ]
 
@@ -121,6 +122,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("JOINEDUP_CONN_MAX_AGE", default=60))
     DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
+
+# Directory search caches what each search matches (directory.selectors.service_search).
+# By default in each process's memory, which needs nothing installed: every entry is
+# checked against the directory's version stamp in the database, so workers that each
+# keep their own copy are still always right. JOINEDUP_CACHE_URL (a django-environ cache
+# URL, like redis://127.0.0.1:6379/1) shares one cache between them instead.
+CACHES = {
+    "default": env.cache_url(
+        "JOINEDUP_CACHE_URL", default="locmemcache://joinedup?max_entries=2000"
+    )
+}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -200,6 +212,8 @@ PASSWORD_RESET_TIMEOUT = 3 * 24 * 60 * 60
 JOINEDUP_SITE_URL = env.str("JOINEDUP_SITE_URL", default="http://127.0.0.1:8000")
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Referral targets in working days, for services without their own (DESIGN §6).
+JOINEDUP_REFERRAL_TARGETS = {"acknowledge_days": 2, "first_contact_days": 10}
 # What `joinedup worker` queues on a schedule: name -> (task, every so many seconds).
 JOINEDUP_PERIODIC_TASKS = {
     "retention": ("joinedup.people.tasks.retention_apply", 24 * 60 * 60),

@@ -10,9 +10,18 @@ Fails closed: no acting membership, or a role with no categories, sees nothing.
 """
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
-from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
+from django.conf import settings
+from django.db.models import (
+    BooleanField,
+    Exists,
+    Expression,
+    ExpressionWrapper,
+    OuterRef,
+    Q,
+    QuerySet,
+)
 from django.utils import timezone
 
 from joinedup.access.categories import (
@@ -123,21 +132,25 @@ def _shared(viewer: Viewer, at: datetime, *, by_consent_only: bool = False) -> E
     return Exists(rules)
 
 
-def _rules(viewer: Viewer, at: datetime) -> dict:
+def _rules(viewer: Viewer, at: datetime, *, explain: bool = True) -> dict:
+    """Every rule by name; `shared_by_consent` only tells the basis of a decision, so it
+    is built only when explaining one (it is half the cost of building the rest)."""
     own = Q(owning_organisation_id=viewer.organisation_id)
     sealed_ok = Q(sealed=False)
     if viewer.role in SEALED_READERS:
         sealed_ok |= own
-    return {
+    rules = {
         "role_allows": Q(category__in=sorted(categories_for(viewer.role))),
         "not_erased": Q(erased_at__isnull=True),
         "own_organisation": own,
         "shared": _shared(viewer, at),
-        "shared_by_consent": _shared(viewer, at, by_consent_only=True),
         "not_sealed": sealed_ok,
         "relationship": _relationship(viewer, at, "person"),
         "break_glass": _break_glass(viewer, at, "person"),
     }
+    if explain:
+        rules["shared_by_consent"] = _shared(viewer, at, by_consent_only=True)
+    return rules
 
 
 def _visible(r: dict):
@@ -145,12 +158,119 @@ def _visible(r: dict):
     return r["role_allows"] & r["not_erased"] & (ordinary | r["break_glass"])
 
 
+# --- The rules as SQL, built once per role --------------------------------------------
+# Building the rules' expressions and compiling them to SQL costs tens of milliseconds a
+# request (nested Exists, OuterRef(OuterRef), a queryset clone per filter), while the
+# SQL they compile to differs between requests only in four values: the viewer's user
+# and organisation, the moment and its date. So each condition is compiled once per
+# role (and database), from the very same expressions, with stand-in values that no
+# real request has; each request puts its own values in their places.
+_STAND_IN_USER, _STAND_IN_ORGANISATION = -730_001, -730_002
+_STAND_IN_AT = datetime(1901, 2, 3, 4, 5, 6, 789_000, tzinfo=UTC)
+_COMPILED: dict[tuple, tuple[str, list] | None] = {}
+
+
+def _prepared(connection, viewer: Viewer, at: datetime) -> dict:
+    """The values a condition takes, as the compiler prepares them for this database."""
+    from django.db.models import DateField, DateTimeField
+
+    return {
+        "user": viewer.user_id,
+        "organisation": viewer.organisation_id,
+        "at": DateTimeField().get_db_prep_value(at, connection),
+        "today": DateField().get_db_prep_value(timezone.localdate(at), connection),
+    }
+
+
+def _compiled(model, name: str, role: str, build) -> tuple[str, list] | None:
+    """(WHERE clause, [param or slot name]) of `build(viewer, at)` on `model`, compiled
+    once per role with the stand-in values; None if it does not compile to a plain
+    clause (no rows or every row: the caller then builds it the ordinary way)."""
+    from django.core.exceptions import EmptyResultSet, FullResultSet
+    from django.db import connections, router
+
+    alias = router.db_for_read(model)
+    connection = connections[alias]
+    key = (alias, connection.vendor, settings.TIME_ZONE, model, name, role)
+    if key not in _COMPILED:
+        stand_in = Viewer(_STAND_IN_USER, _STAND_IN_ORGANISATION, role)
+        query = model._default_manager.filter(build(stand_in, _STAND_IN_AT)).query
+        slots = {repr(v): k for k, v in _prepared(connection, stand_in, _STAND_IN_AT).items()}
+        try:
+            sql, params = query.get_compiler(using=alias).compile(query.where)
+        except (EmptyResultSet, FullResultSet):
+            _COMPILED[key] = None
+        else:
+            # The outer table's columns, named so that a query using this one as a
+            # subquery (which renames its tables) can name them its own way.
+            outer = connection.ops.quote_name(model._meta.db_table) + "."
+            _COMPILED[key] = (
+                sql.replace(outer, _OUTER),
+                [_Slot(slots[repr(p)]) if repr(p) in slots else p for p in params],
+            )
+    return _COMPILED[key]
+
+
+_OUTER = "\x00outer\x00."
+
+
+@dataclass(frozen=True)
+class _Slot:
+    name: str
+
+
+class _CompiledCondition(Expression):
+    """A condition compiled by `_compiled`, with this request's values: a boolean
+    expression that follows its table when Django renames it (as a subquery's)."""
+
+    conditional = True
+
+    def __init__(self, sql: str, params: list, table: str, alias: str | None = None):
+        super().__init__(output_field=BooleanField())
+        self.sql, self.params, self.table, self.alias = sql, params, table, alias
+
+    def as_sql(self, compiler, connection):
+        alias = compiler.quote_name_unless_alias(self.alias or self.table)
+        return "(" + self.sql.replace(_OUTER, alias + ".") + ")", self.params
+
+    def relabeled_clone(self, change_map):
+        current = self.alias or self.table
+        return _CompiledCondition(
+            self.sql, self.params, self.table, change_map.get(current, current)
+        )
+
+    def get_group_by_cols(self):
+        return []
+
+
+def _condition(model, name: str, viewer: Viewer, at: datetime, build):
+    """`build(viewer, at)` as a filter: the compiled SQL with this request's values."""
+    from django.db import connections, router
+
+    compiled = _compiled(model, name, viewer.role, build)
+    if compiled is None:
+        return build(viewer, at)
+    sql, params = compiled
+    values = _prepared(connections[router.db_for_read(model)], viewer, at)
+    filled = [values[p.name] if isinstance(p, _Slot) else p for p in params]
+    return _CompiledCondition(sql, filled, model._meta.db_table)
+
+
+def _entry_condition(viewer: Viewer, at: datetime):
+    return _visible(_rules(viewer, at, explain=False))
+
+
+def _person_condition(viewer: Viewer, at: datetime):
+    return _relationship(viewer, at, "pk") | _break_glass(viewer, at, "pk")
+
+
 def entry_visibility(user, entries: QuerySet, *, at: datetime | None = None) -> QuerySet:
     """The entries `user` may see, filtered in SQL."""
     viewer = Viewer.of(user)
     if viewer is None or not categories_for(viewer.role):
         return entries.none()
-    return entries.filter(_visible(_rules(viewer, at or timezone.now())))
+    at = at or timezone.now()
+    return entries.filter(_condition(entries.model, "entry", viewer, at, _entry_condition))
 
 
 def person_visibility(user, people: QuerySet, *, at: datetime | None = None) -> QuerySet:
@@ -160,7 +280,7 @@ def person_visibility(user, people: QuerySet, *, at: datetime | None = None) -> 
     if viewer is None or not categories_for(viewer.role):
         return people.none()
     at = at or timezone.now()
-    return people.filter(_relationship(viewer, at, "pk") | _break_glass(viewer, at, "pk"))
+    return people.filter(_condition(people.model, "person", viewer, at, _person_condition))
 
 
 @dataclass(frozen=True)
@@ -278,3 +398,24 @@ def own_entries(user, entries: QuerySet) -> QuerySet:
     return entries.filter(
         person__portal_user_id=user_id, withheld_from_person=False, erased_at__isnull=True
     ).exclude(category__in=sorted(WITHHELD_FROM_PERSON_CATEGORIES))
+
+
+# --- Referrals (DESIGN §6) -----------------------------------------------------------
+
+
+def referral_visibility(user, referrals: QuerySet) -> QuerySet:
+    """The referrals `user` may see: staff whose role sees referrals (rule 1), in the
+    organisation that made the referral or the one that owns it now; or the person's own
+    referrals, through their portal account. Nobody else's, in SQL."""
+    viewer = Viewer.of(user)
+    if viewer is None:
+        user_id = _portal_user_id(user)
+        if user_id is None:
+            return referrals.none()
+        return referrals.filter(person__portal_user_id=user_id)
+    if Category.REFERRAL not in categories_for(viewer.role):
+        return referrals.none()
+    return referrals.filter(
+        Q(owner_organisation_id=viewer.organisation_id)
+        | Q(referring_organisation_id=viewer.organisation_id)
+    )

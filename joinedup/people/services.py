@@ -403,9 +403,10 @@ def relationship_start(
     Runs inside the caller's transaction; an identical active relationship is reused.
     """
     now = timezone.now()
+    # One relationship per source: each referral's ends with it, whatever else holds.
     existing = (
         CareRelationship.objects.active_at(now)
-        .filter(person=person, organisation=organisation, user=user, kind=kind)
+        .filter(person=person, organisation=organisation, user=user, kind=kind, source=source)
         .first()
     )
     if existing:
@@ -441,6 +442,17 @@ def relationship_end(
         detail={"kind": relationship.kind, "reason": reason[:200]},
     )
     return relationship
+
+
+def relationship_end_by_source(*, source: str, reason: str = "") -> int:
+    """End the care relationships that `source` started (a referral closing): the
+    receiving team's access through it ends on the next request. Runs in the caller's
+    transaction; the caller's own audit event records why."""
+    if not source:
+        raise ValueError("a source is needed to end relationships by source")
+    return CareRelationship.objects.filter(source=source, until__isnull=True).update(
+        until=timezone.now()
+    )
 
 
 # --- Asked by the web pages before they show a form ----------------------------------
