@@ -174,11 +174,13 @@ def _register_routers() -> None:
     from joinedup.accounts.api import router as accounts_router
     from joinedup.directory.api import router as directory_router
     from joinedup.people.api import router as people_router
+    from joinedup.referrals.api import router as referrals_router
 
     api.add_router("/", accounts_router)
     api.add_router("/", directory_router)
     api.add_router("/", people_router)
     api.add_router("/", governance_router)
+    api.add_router("/", referrals_router)
 
 
 _register_routers()

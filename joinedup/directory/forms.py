@@ -45,6 +45,10 @@ class NhsFormMixin:
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.style_fields()
+
+    def style_fields(self) -> None:
+        """Give each widget its NHS.UK class (call again after adding fields)."""
         for form_field in self.fields.values():
             widget = form_field.widget
             classes = [_widget_class(widget), *widget.attrs.get("class", "").split()]

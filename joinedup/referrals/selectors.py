@@ -15,6 +15,8 @@ from joinedup.audit.services import audit_record, audit_record_many
 from joinedup.core.exceptions import NotFound
 from joinedup.referrals.models import (
     BOUNCES_TO_ESCALATE,
+    OPEN_STATUSES,
+    Attachment,
     MeetingQueueItem,
     MeetingQueueReason,
     Referral,
@@ -199,7 +201,7 @@ def worklist(
         )
     rows = list(
         referrals.select_related(
-            "person", "service", "owner_organisation", "referring_organisation"
+            "person", "service", "owner_organisation", "referring_organisation", "parent"
         )
         .annotate(is_bouncing=_bouncing())
         .order_by("priority", "created_at", "pk")[: size + 1]
@@ -226,7 +228,13 @@ def person_referrals(*, user, person, audit: bool = True) -> list[Referral]:
     referrals = list(
         visible(user)
         .filter(person=person)
-        .select_related("service__organisation")
+        .select_related(
+            "person",
+            "service__organisation",
+            "owner_organisation",
+            "referring_organisation",
+            "parent",
+        )
         .order_by("-created_at", "-pk")[:100]
     )
     if audit and referrals:
@@ -244,3 +252,29 @@ def person_referrals(*, user, person, audit: bool = True) -> list[Referral]:
 def service_questions(*, service) -> list[ServiceQuestion]:
     """The questions a service adds to the common form (directory data: public)."""
     return list(ServiceQuestion.objects.filter(service=service))
+
+
+OPEN_VALUES = frozenset(s.value for s in OPEN_STATUSES if s != Status.DRAFT)
+
+
+def attachment_get(*, user, public_id) -> Attachment:
+    """A file of a referral the viewer may see; audited as a read of the referral."""
+    uid = _as_uuid(public_id)
+    attachment = (
+        Attachment.objects.filter(public_id=uid, referral__in=visible(user))
+        .select_related("referral__person")
+        .first()
+        if uid
+        else None
+    )
+    if attachment is None:
+        raise NotFound("There is no such file, or you may not see it")
+    audit_record(
+        actor=user,
+        action="view",
+        obj=attachment.referral,
+        person_public_id=attachment.referral.person.public_id,
+        basis=_basis(user),
+        detail={"attachment": str(attachment.public_id)},
+    )
+    return attachment

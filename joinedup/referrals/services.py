@@ -12,8 +12,10 @@ the audit event. Any exception leaves the referral as it was.
 """
 
 import secrets
+import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from pathlib import PurePath
 from typing import Any
 
 from django.conf import settings
@@ -34,6 +36,7 @@ from joinedup.referrals.models import (
     BOUNCES_TO_ESCALATE,
     OPEN_STATUSES,
     PRIORITY,
+    Attachment,
     MeetingQueueItem,
     MeetingQueueReason,
     Referral,
@@ -626,3 +629,27 @@ def _audit(actor, action: str, referral: Referral, detail: dict | None = None) -
         basis=basis,
         detail=detail,
     )
+
+
+# --- Attachments -----------------------------------------------------------------------
+
+
+def attachment_add(*, actor, referral: Referral, upload, content_type: str):
+    """Keep a file with the referral, under a random name (the original name is only
+    shown); the form has checked its type and size. In the caller's transaction."""
+    if referral.referring_organisation_id != getattr(
+        getattr(actor, "acting_membership", None), "organisation_id", None
+    ):
+        raise PermissionDenied("Only the team that made the referral can attach files to it")
+    original = PurePath(upload.name).name[:200]
+    upload.name = f"{uuid.uuid4().hex}{PurePath(original).suffix.lower()[:10]}"
+    attachment = Attachment.objects.create(
+        referral=referral,
+        file=upload,
+        original_name=original,
+        content_type=content_type,
+        size=upload.size,
+        uploaded_by=actor,
+    )
+    _audit(actor, "attach", referral, detail={"attachment": str(attachment.public_id)})
+    return attachment
