@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ("directory", "0004_search_cache_stamp"),
+        ("directory", "0003_taxonomy_data"),
         ("people", "0002_retention_rules"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
