@@ -3,10 +3,10 @@
 
 Every `.py` file under `joinedup/` is parsed; importing a person-level model, using its
 manager (`Person.objects`), or fetching it by name (`apps.get_model("people", ...)`) is
-allowed only in the modules that own the data or the policy. Everything else — views,
-APIs, forms, and later apps such as referrals and meetings, even their own selectors
-and services — calls into `people.selectors` / `people.services`, which ask
-`access.record` first.
+allowed only in the modules that own the data or the policy: people's and referrals'
+models, selectors and services (each read filtered by `access.record`: referrals by
+`referral_visibility`), and the policy itself. Everything else — views, APIs, forms,
+and later apps such as meetings — calls into those selectors and services.
 
 An import under `if TYPE_CHECKING:` is let through: it exists only for annotations and
 cannot query anything.
@@ -178,8 +178,10 @@ def test_the_checker_sees_the_policys_own_queries():
         ("joinedup/people/forms.py", False),
         ("joinedup/people/selectors_api.py", False),
         ("joinedup/people/management/commands/export.py", False),
-        ("joinedup/referrals/selectors.py", False),
-        ("joinedup/referrals/services.py", False),
+        ("joinedup/referrals/selectors.py", True),
+        ("joinedup/referrals/services.py", True),
+        ("joinedup/referrals/views.py", False),
+        ("joinedup/referrals/api.py", False),
         ("joinedup/meetings/models.py", False),
         ("joinedup/directory/views.py", False),
         ("joinedup/peoples/models.py", False),
