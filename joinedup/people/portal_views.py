@@ -75,6 +75,20 @@ def _consent_form(request, person):
 
 
 @person_account_required
+@require_safe
+def referrals(request):
+    from joinedup.referrals import selectors as referral_selectors
+    from joinedup.referrals import services as referral_services
+
+    person = selectors.portal_person(user=request.user)
+    rows = [
+        (referral, referral_services.next_step(referral))
+        for referral in referral_selectors.person_referrals(user=request.user, person=person)
+    ]
+    return render(request, "portal/referrals.html", {"person": person, "rows": rows})
+
+
+@person_account_required
 @require_http_methods(["GET", "POST"])
 def sharing(request):
     person = selectors.portal_person(user=request.user)
