@@ -24,6 +24,7 @@ from joinedup.access.categories import SEALED_READERS, Category, categories_for
 from joinedup.core.exceptions import Conflict, NotFound, PermissionDenied
 from joinedup.directory.forms import parse_page_number
 from joinedup.people import forms, selectors, services
+from joinedup.referrals import selectors as referral_selectors
 
 
 def _forbidden(request, reason: str):
@@ -182,6 +183,7 @@ def person_detail(request, public_id):
         and bool(record.person.nhs_number)
         and selectors.break_glass_refusal(user=user) is None,
         "acting_organisation_id": user.acting_membership.organisation_id,
+        "referrals": referral_selectors.person_referrals(user=user, person=record.person),
     }
     return render(request, "people/person_detail.html", context)
 

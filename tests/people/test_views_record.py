@@ -225,8 +225,8 @@ def _record_with(trust, day_centre, clinician, entries: int):
     return world
 
 
-# The person, their entries, the basis, consents, care relationships, carers.
-RECORD_QUERIES = 6
+# The person, their entries, the basis, consents, care relationships, carers, referrals.
+RECORD_QUERIES = 7
 
 
 @pytest.mark.parametrize("size", [1, 15])
