@@ -282,9 +282,12 @@ def referral_create(
                 idempotency_key=key,
             )
             referral.needs.set(needs)
-            _audit(actor, "create", referral)
             if submit:
+                # One event, last in the transaction: the audit chain's lock is held
+                # from the first append to the commit, so appending last keeps it short.
                 _apply(actor, referral, ACTIONS["submit"], reason="", expected_version=1)
+            else:
+                _audit(actor, "create", referral)
     except IntegrityError:
         # The same key, at the same moment, from a retry that raced this one.
         if existing := _replay(actor, key):
