@@ -278,3 +278,12 @@ def attachment_get(*, user, public_id) -> Attachment:
         detail={"attachment": str(attachment.public_id)},
     )
     return attachment
+
+
+def referral_for_idempotency_key(*, user, idempotency_key: str) -> Referral | None:
+    """The referral `user` already made with this idempotency key (a retried request),
+    if they may still see it: checked before anything else of the retry is written."""
+    key = (idempotency_key or "").strip()[:100]
+    if not key or not getattr(user, "is_authenticated", False):
+        return None
+    return visible(user).filter(referrer=user, idempotency_key=key).first()
