@@ -1,8 +1,9 @@
 """Importing an Open Referral UK file: the one place ORUK data is written (DESIGN.md §7, §9).
 
 `oruk_import` reads the file record by record (never whole), checks each against the
-standard's schema and joinedup's rules, and writes batches of records with bulk upserts
-keyed on each object's id, all in one transaction. A row the file leaves as it is in
+standard's schema and joinedup's rules (`checking`: in a second process for a large
+file, while this one writes), and writes batches of records with bulk upserts keyed on
+each object's id, all in one transaction. A row the file leaves as it is in
 the database is not written at all, so a second import of the same file changes
 nothing, and runs faster than the first.
 
@@ -17,10 +18,9 @@ import json
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
@@ -47,17 +47,15 @@ from joinedup.directory.oruk.bulk import (
     refresh_planner_statistics,
     upsert,
 )
-from joinedup.directory.oruk.reader import OrukFile
+from joinedup.directory.oruk.checking import Checked, checked_records
 from joinedup.directory.oruk.records import (
     Catalogue,
-    InvalidRecord,
     KnownTaxonomy,
     KnownTerm,
-    RecordReader,
     ServiceRecord,
     TermRow,
 )
-from joinedup.directory.oruk.schemas import Problem, service_problems
+from joinedup.directory.oruk.schemas import Problem
 from joinedup.directory.services import SERVICE_FIELDS, search_document_for
 from joinedup.directory.taxonomy_data import DATA as SHIPPED_TAXONOMIES
 from joinedup.directory.taxonomy_data import NAMESPACE
@@ -148,21 +146,26 @@ def oruk_import(
     dry_run: bool = False,
     batch_size: int = BATCH_SIZE,
     on_progress: Callable[[int, int], None] | None = None,
+    read_in_process: bool | None = None,
 ) -> ImportReport:
     """Import the ORUK file at `path`, calling `on_progress(bytes_read, records_read)`.
+
+    The file is read and checked in a second process when it is large (`checking`);
+    `read_in_process` True or False decides instead.
 
     Raises OrukFileError (the file cannot be read), ImportRefused (invalid records, all
     or nothing) or ImportFailed; nothing is written then, nor with `dry_run`.
     """
     report = ImportReport(dry_run=dry_run)
-    source = OrukFile(path)
     with transaction.atomic(), _collector_spared():
         refresh_planner_statistics()
         run = _Run(report=report, per_record=per_record, batch_size=batch_size)
-        for index, data in enumerate(source.records(), start=1):
-            run.take(index, data)
-            if on_progress:
-                on_progress(source.position, index)
+        # closing: should writing fail, the reading process is ended at once.
+        with closing(checked_records(path, run.catalogue, in_process=read_in_process)) as read:
+            for checked in read:
+                run.take(checked)
+                if on_progress:
+                    on_progress(checked.position, checked.index)
         run.finish()
         if report.invalid_records and not per_record:
             raise ImportRefused(report)
@@ -208,10 +211,8 @@ class _Run:
         self.per_record = per_record
         self.batch_size = batch_size
         self.catalogue = load_catalogue()
-        self.reader = RecordReader(self.catalogue)
         self.batch: list[ServiceRecord] = []
-        # Which record first used each id of a service or of a service's own part.
-        self.seen: dict[str, dict[uuid.UUID, int]] = defaultdict(dict)
+        self.services_read: set[uuid.UUID] = set()  # the services of the valid records
         self.localities = _Localities()
         self.renamed_organisations: set[int] = set()
         self.renamed_terms: set[int] = set()
@@ -220,20 +221,14 @@ class _Run:
     def writing(self) -> bool:
         return self.per_record or not self.report.invalid_records
 
-    def take(self, index: int, data: Any) -> None:
+    def take(self, checked: Checked) -> None:
         self.report.records += 1
-        record_id = data.get("id") if isinstance(data, dict) else None
-        try:
-            problems = service_problems(data)
-            if problems:
-                raise InvalidRecord(problems)
-            record = self.reader.read(index, data)
-            if duplicates := self._duplicates(record):
-                raise InvalidRecord(duplicates)
-        except InvalidRecord as invalid:
-            self.refuse(index, record_id, invalid.problems)
+        record = checked.record
+        if record is None:
+            self.refuse(checked.index, checked.record_id, checked.problems)
             return
-        self._note(index, record_id, record.notes)
+        self.services_read.add(record.public_id)
+        self._note(checked.index, checked.record_id, record.notes)
         self.batch.append(record)
         if len(self.batch) >= self.batch_size:
             self.flush()
@@ -248,23 +243,6 @@ class _Run:
         for problem in problems:
             if len(self.report.problems) < KEPT_PROBLEMS:
                 self.report.problems.append(RecordProblem(index, record_id, problem))
-
-    def _duplicates(self, record: ServiceRecord) -> list[Problem]:
-        """Ids of services and of their own parts must be unique in a file; organisations,
-        locations and terms are shared between services, so theirs repeat."""
-        found = []
-        if (first := self.seen["service"].get(record.public_id)) is not None:
-            found.append(Problem("id", f"record {first} has the same id"))
-        for kind, part_id, path in record.part_ids:
-            if (first := self.seen[kind].get(part_id)) is not None:
-                found.append(
-                    Problem(path, f"{part_id} is also the id of a {kind} in record {first}")
-                )
-        if not found:
-            self.seen["service"][record.public_id] = record.index
-            for kind, part_id, _ in record.part_ids:
-                self.seen[kind][part_id] = record.index
-        return found
 
     def flush(self) -> None:
         gc.freeze()
@@ -285,7 +263,7 @@ class _Run:
             _refresh_search_documents(
                 organisation_pks=self.renamed_organisations,
                 term_pks=self.renamed_terms,
-                skip=self.seen["service"],
+                skip=self.services_read,
             )
 
 
@@ -410,6 +388,21 @@ class _Batch:
             for term in record.new_terms.values():
                 if problem := self._term_problem(term, in_batch):
                     refused[id(record)] = problem
+                    break
+        self._refuse(refused)
+        self._refuse_unwritten_terms()
+
+    def _refuse_unwritten_terms(self) -> None:
+        """A record may name by its id alone a term an earlier record of the file defines;
+        if that record was refused, the term was never written and is unknown after all."""
+        in_batch = {term_id for r in self.records for term_id in r.new_terms}
+        refused = {}
+        for record in self.records:
+            for term_id in record.term_ids or ():
+                if term_id not in self.catalogue.term_by_id and term_id not in in_batch:
+                    refused[id(record)] = Problem(
+                        "attributes", f"{term_id} is not a taxonomy term joinedup knows"
+                    )
                     break
         self._refuse(refused)
 
@@ -586,7 +579,7 @@ class _Batch:
             wanted = {pid: row for pid, row in wanted.items() if pid not in fresh}
         if not (wanted or known):
             return
-        existing = existing_rows(model, wanted, ["service_id", *fields], service_id__in=list(known))
+        existing = existing_rows(model, wanted, ["service_id", *fields], service_id=list(known))
         stale = [
             row["pk"]
             for pid, row in existing.items()
