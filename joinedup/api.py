@@ -181,6 +181,7 @@ def _register_routers() -> None:
     api.add_router("/", people_router)
     api.add_router("/", governance_router)
     api.add_router("/", referrals_router)
+    api.add_router("/", "joinedup.referrals.api_public.router")  # public: self-referrals
 
 
 _register_routers()

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "joinedup.partnerships",
     "joinedup.people",
     "joinedup.referrals",
+    "joinedup.notifications",
     "joinedup.demo",
 ]
 
@@ -97,6 +98,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "joinedup.accounts.context_processors.acting",
+                "joinedup.notifications.context_processors.inbox",
             ],
         },
     },
@@ -217,6 +219,8 @@ JOINEDUP_REFERRAL_TARGETS = {"acknowledge_days": 2, "first_contact_days": 10}
 # What `joinedup worker` queues on a schedule: name -> (task, every so many seconds).
 JOINEDUP_PERIODIC_TASKS = {
     "retention": ("joinedup.people.tasks.retention_apply", 24 * 60 * 60),
+    # Limbo and bouncing (DESIGN §6): flagged, queued for the joint meeting, told once.
+    "referral_escalations": ("joinedup.referrals.tasks.escalations_check", 60 * 60),
 }
 
 # A strict policy: nothing from another origin, no inline script without the nonce.

@@ -12,6 +12,7 @@ urlpatterns = [
     path("governance/", include("joinedup.access.urls")),
     path("referrals/", include("joinedup.referrals.urls")),
     path("self-referral/", include("joinedup.referrals.public_urls")),
+    path("inbox/", include("joinedup.notifications.urls")),
     path("fhir/", include("joinedup.referrals.fhir_urls")),
     path("api/v1/", api.urls),
     path("api/oruk/", include("joinedup.directory.oruk_urls")),

@@ -148,6 +148,8 @@ ACTION_WORDS = {
     "break_glass_review": "Checked an emergency access",
     "export": "Exported your record (a subject access request)",
     "portal_invite": "Invited you to see your record",
+    "self_referral_status": "Checked your self-referral with its reference and birth date",
+    "self_referral_status_refused": "Tried to check your self-referral with a wrong birth date",
 }
 BASIS_WORDS = {
     "own_organisation": "Their organisation looks after you",

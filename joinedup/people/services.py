@@ -679,3 +679,222 @@ def retention_apply(*, now: datetime | None = None, dry_run: bool = False) -> Re
             detail={"categories": sorted(categories)},
         )
     return RetentionReport(entries=len(due), people=len(people), dry_run=False)
+
+
+# --- A person who refers themselves (issue 4) -----------------------------------------
+#
+# The public form and API give a person's details with nobody to vouch for them, so the
+# record is joined only on the strongest match and never changed: a member of the public
+# must not learn whether a record exists, nor attach themselves to someone else's.
+#
+# The rule: the self-referral joins an existing record only when the NHS number given is
+# on it AND the first name, last name and date of birth given all agree with it (the
+# details a GP letter carries, as a PDS trace asks). Anything less — no NHS number, or a
+# number whose record has other details — makes a new record, created for the receiving
+# team and marked in the audit as made by a self-referral; the team joins records by
+# hand if they turn out to be one person. A number already on another record is not put
+# on the new one (one number, one record): the team is told to check it with the person.
+# Either way the person sees the same confirmation, so nothing says a record was there.
+
+SELF_REFERRAL_PERSON_FIELDS = (
+    "given_name", "family_name", "preferred_name", "date_of_birth", "nhs_number", "phone",
+    "email", "preferred_channel", "address_1", "city", "postcode", "communication_needs",
+)  # fmt: skip
+# The ways a person can be reached without an account: the portal needs one first.
+SELF_REFERRAL_CHANNELS = ("phone", "sms", "email", "letter")
+# The longest each may be, as typed (spaces and all); names and address as the model.
+SELF_REFERRAL_MAX_LENGTHS = {
+    "given_name": 100, "family_name": 100, "preferred_name": 100, "nhs_number": 20,
+    "phone": 30, "email": 254, "address_1": 250, "city": 100, "postcode": 10,
+    "communication_needs": 1000,
+}  # fmt: skip
+_SELF_LABELS = {
+    "given_name": "Your first name", "family_name": "Your last name",
+    "preferred_name": "The name you would like us to use", "nhs_number": "Your NHS number",
+    "phone": "Your phone number", "email": "Your email address",
+    "address_1": "The first line of your address", "city": "Your town or city",
+    "postcode": "Your postcode", "communication_needs": "What helps you communicate",
+}  # fmt: skip
+OLDEST_BIRTH_YEAR = 1900
+
+
+@dataclass(frozen=True)
+class SelfReferredPerson:
+    """Whose record a self-referral went on, and what the receiving team should check."""
+
+    person: Person
+    joined: bool
+    note: str = ""
+
+
+def _self_text(errors: dict, data: dict, name: str) -> str:
+    value = data.get(name)
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        errors[name] = f"{_SELF_LABELS[name]} must be text"
+        return ""
+    value = value.strip()
+    if "\x00" in value:
+        errors[name] = f"{_SELF_LABELS[name]} must not contain NUL characters"
+    elif len(value) > SELF_REFERRAL_MAX_LENGTHS[name]:
+        limit = SELF_REFERRAL_MAX_LENGTHS[name]
+        errors[name] = f"{_SELF_LABELS[name]} must be {limit:,} characters or fewer"
+    return value
+
+
+def _self_date_of_birth(errors: dict, value):
+    from datetime import date
+
+    if isinstance(value, str) and value.strip():
+        try:
+            value = date.fromisoformat(value.strip())
+        except ValueError:
+            errors["date_of_birth"] = "Enter your date of birth as a real date, like 1980-03-27"
+            return None
+    if not value:
+        errors["date_of_birth"] = "Enter your date of birth"
+        return None
+    if not isinstance(value, date) or isinstance(value, datetime):
+        errors["date_of_birth"] = "Enter your date of birth as a real date, like 1980-03-27"
+        return None
+    if value > timezone.localdate():
+        errors["date_of_birth"] = "Your date of birth must be in the past"
+    elif value.year < OLDEST_BIRTH_YEAR:
+        errors["date_of_birth"] = f"Your date of birth must be after {OLDEST_BIRTH_YEAR}"
+    return value
+
+
+def _self_contact(errors: dict, details: dict) -> None:
+    """The contact details, each checked, and the ones the preferred way needs."""
+    import phonenumbers
+    from django.core.validators import validate_email
+
+    from joinedup.directory.validators import normalise_phone, validate_postcode
+    from joinedup.people.validators import validate_nhs_number
+
+    channel = details["preferred_channel"]
+    if channel not in SELF_REFERRAL_CHANNELS:
+        errors["preferred_channel"] = "Choose how you would like the service to contact you"
+    if details["nhs_number"] and "nhs_number" not in errors:
+        details["nhs_number"] = normalise_nhs_number(details["nhs_number"])
+        try:
+            validate_nhs_number(details["nhs_number"])
+        except ValidationError as exc:
+            errors["nhs_number"] = exc.messages[0]
+    if details["postcode"] and "postcode" not in errors:
+        details["postcode"] = normalise_postcode(details["postcode"])
+        try:
+            validate_postcode(details["postcode"])
+        except ValidationError as exc:
+            errors["postcode"] = exc.messages[0]
+    if details["email"] and "email" not in errors:
+        try:
+            validate_email(details["email"])
+        except ValidationError:
+            errors["email"] = "Enter an email address, like name@example.org"
+    if details["phone"] and "phone" not in errors:
+        try:
+            details["phone"] = normalise_phone(details["phone"])
+        except ValidationError as exc:
+            errors["phone"] = exc.messages[0]
+        else:
+            number = phonenumbers.parse(details["phone"], "GB")
+            mobile = phonenumbers.number_type(number) in {
+                phonenumbers.PhoneNumberType.MOBILE,
+                phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
+            }
+            if channel == "sms" and not mobile:
+                errors["phone"] = "Enter a mobile phone number, so the service can text you"
+    needed = {
+        "phone": [("phone", "Enter a phone number, so the service can call you")],
+        "sms": [("phone", "Enter a mobile phone number, so the service can text you")],
+        "email": [("email", "Enter an email address, so the service can email you")],
+        "letter": [
+            ("address_1", "Enter the first line of your address, so the service can write"),
+            ("postcode", "Enter your postcode, so the service can write to you"),
+        ],
+    }.get(channel, [])
+    for name, message in needed:
+        if not details[name] and name not in errors:
+            errors[name] = message
+
+
+def self_referral_person_clean(data: dict) -> dict:
+    """Check a self-referrer's own details and return them cleaned, writing nothing.
+
+    Raises ValidationError naming every field that is wrong, in the person's words.
+    """
+    errors: dict[str, str] = {}
+    unknown = set(data) - set(SELF_REFERRAL_PERSON_FIELDS)
+    for name in sorted(unknown):
+        errors[name] = "This field cannot be set"
+    details: dict[str, Any] = {
+        name: _self_text(errors, data, name) for name in SELF_REFERRAL_MAX_LENGTHS
+    }
+    if not details["given_name"] and "given_name" not in errors:
+        errors["given_name"] = "Enter your first name"
+    if not details["family_name"] and "family_name" not in errors:
+        errors["family_name"] = "Enter your last name"
+    details["date_of_birth"] = _self_date_of_birth(errors, data.get("date_of_birth"))
+    channel = data.get("preferred_channel")
+    details["preferred_channel"] = channel if isinstance(channel, str) else ""
+    _self_contact(errors, details)
+    if errors:
+        raise ValidationError(errors)
+    return details
+
+
+def _same_person(person: Person, details: dict) -> bool:
+    def same(a: str, b: str) -> bool:
+        return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+
+    return (
+        same(person.given_name, details["given_name"])
+        and same(person.family_name, details["family_name"])
+        and person.date_of_birth == details["date_of_birth"]
+    )
+
+
+def self_referral_person_record(*, details: dict, organisation) -> SelfReferredPerson:
+    """The record a self-referral goes on (the rule above), in the caller's transaction:
+    `details` are `self_referral_person_clean`'s; `organisation` is the receiving team's,
+    which the new record is created for. Audited as the person's own act."""
+    existing = (
+        Person.objects.filter(nhs_number=details["nhs_number"]).first()
+        if details["nhs_number"]
+        else None
+    )
+    if existing is not None and _same_person(existing, details):
+        audit_record(
+            actor=None,
+            action="link",
+            obj=existing,
+            person_public_id=existing.public_id,
+            basis="person_self",
+            detail={"via": "self_referral"},
+        )
+        return SelfReferredPerson(existing, joined=True)
+    note = ""
+    fields = dict(details)
+    if existing is not None:
+        fields["nhs_number"] = ""
+        note = (
+            f"The NHS number they gave ({details['nhs_number']}) is on another record whose "
+            "name or date of birth differ, so it was not added to this one: check it with "
+            "the person before joining any records."
+        )
+    person = Person(created_by_organisation=organisation, **fields)
+    person.full_clean(
+        exclude=["created_by_organisation", "portal_user"], validate_constraints=False
+    )
+    person.save()
+    audit_record(
+        actor=None,
+        action="create",
+        obj=person,
+        person_public_id=person.public_id,
+        basis="person_self",
+        detail={"via": "self_referral"},
+    )
+    return SelfReferredPerson(person, joined=False, note=note)

@@ -5,6 +5,7 @@ A referral the viewer may not see is NotFound, exactly as one that does not exis
 """
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from uuid import UUID
 
@@ -287,3 +288,144 @@ def referral_for_idempotency_key(*, user, idempotency_key: str) -> Referral | No
     if not key or not getattr(user, "is_authenticated", False):
         return None
     return visible(user).filter(referrer=user, idempotency_key=key).first()
+
+
+# --- A self-referral's status, for the person (issue 4) --------------------------------
+#
+# The person who referred themselves follows their referral with its reference and their
+# date of birth, without an account. They are told where it is, what happens next and
+# how to reach the service: nothing clinical, nothing anyone wrote about them. A wrong
+# date of birth is the same "not found" as an unknown reference, and every lookup is
+# audited (a wrong one naming the person whose reference it was, for the IG lead).
+
+SELF_REFERRAL_NOT_FOUND = (
+    "No referral matches this reference and date of birth. Check both and try again"
+)
+REFERENCE_SHAPE = re.compile(r"^JU-[A-Z0-9]{8}$")
+# What each status means to the person, in plain words.
+PUBLIC_STATUS = {
+    Status.SUBMITTED: "Sent to the service",
+    Status.ACKNOWLEDGED: "The service is looking at it",
+    Status.ACCEPTED: "Accepted",
+    Status.WAITING: "On the waiting list",
+    Status.FIRST_CONTACT: "The service has been in touch",
+    Status.IN_PROGRESS: "You are getting support",
+    Status.COMPLETED: "Finished",
+    Status.DECLINED: "Not accepted",
+    Status.REDIRECTED: "Passed to another service",
+    Status.FOR_JOINT_MEETING: "To be discussed at a meeting of local services",
+    Status.ALLOCATED: "Passed to another service",
+    Status.WITHDRAWN: "Withdrawn",
+    Status.CLOSED_NO_CONTACT: "Closed",
+}
+
+
+@dataclass(frozen=True)
+class SelfReferralStatus:
+    reference: str
+    status: str
+    status_words: str
+    next_step: str
+    service_name: str
+    organisation_name: str
+    phone: str
+    email: str
+    website: str
+
+
+def normalise_reference(value: str) -> str:
+    """'ju 4kq7 mz2p' or '4KQ7MZ2P' -> 'JU-4KQ7MZ2P' (as read out on the phone)."""
+    compact = re.sub(r"[\s-]", "", str(value or "")).upper()
+    if compact.startswith("JU") and len(compact) == 10:
+        compact = compact[2:]
+    return f"JU-{compact}"
+
+
+def _day(value) -> str:
+    return f"{value:%-d %B %Y}" if value else ""
+
+
+def _public_next_step(referral: Referral, onward: Referral | None) -> str:
+    service = referral.service.name
+    by = _day(referral.acknowledge_by)
+    contact_by = _day(referral.first_contact_by)
+    if referral.status in {Status.REDIRECTED, Status.ALLOCATED} and onward is not None:
+        return (
+            f"Your referral has been passed to {onward.service.name}, which will contact "
+            f"you. Its new reference is {onward.reference}: use it to check it from now on."
+        )
+    steps = {
+        Status.DRAFT: f"{service} will look at your referral.",
+        Status.SUBMITTED: f"{service} will look at your referral" + (f" by {by}." if by else "."),
+        Status.ACKNOWLEDGED: f"{service} is deciding whether they can help you, or who can. "
+        "They will contact you.",
+        Status.ACCEPTED: f"{service} can help you and will contact you"
+        + (f" by {contact_by}." if contact_by else "."),
+        Status.WAITING: f"{service} will contact you when a place is free.",
+        Status.FIRST_CONTACT: f"You are in touch with {service}. Contact them if you have "
+        "any questions.",
+        Status.IN_PROGRESS: f"You are getting support from {service}. Contact them if you "
+        "have any questions.",
+        Status.FOR_JOINT_MEETING: "Local services will meet to find the right support for "
+        "you. Someone will contact you after the meeting.",
+        Status.COMPLETED: f"Your support from {service} has finished. You can refer "
+        "yourself again if you need to.",
+        Status.DECLINED: f"{service} cannot help you this time. They will tell you where "
+        "else you can get support.",
+        Status.REDIRECTED: "Your referral has been passed to another service, which will "
+        "contact you.",
+        Status.ALLOCATED: "Your referral has been passed to another service, which will "
+        "contact you.",
+        Status.WITHDRAWN: "Your referral was withdrawn. You can refer yourself again if "
+        "you need to.",
+        Status.CLOSED_NO_CONTACT: f"{service} closed your referral because they could not "
+        "reach you. Contact them, or refer yourself again.",
+    }
+    return steps[referral.status]
+
+
+def self_referral_status(*, reference: str, date_of_birth) -> SelfReferralStatus:
+    """The status of the self-referral with this reference, if `date_of_birth` is the
+    referred person's; NotFound, the same either way, if not."""
+    reference = normalise_reference(reference)
+    if not REFERENCE_SHAPE.match(reference):
+        reference = ""  # not one joinedup makes: looked up as nothing, audited as such
+    referral = (
+        Referral.objects.filter(reference=reference, self_referral=True)
+        .select_related("person", "service__organisation")
+        .first()
+        if reference
+        else None
+    )
+    if referral is None or date_of_birth is None or referral.person.date_of_birth != date_of_birth:
+        audit_record(
+            actor=None,
+            action="self_referral_status_refused",
+            obj=referral,
+            person_public_id=referral.person.public_id if referral else None,
+            basis="none",
+            detail={"reference": reference or "not a reference"},
+        )
+        raise NotFound(SELF_REFERRAL_NOT_FOUND)
+    onward = None
+    if referral.status in {Status.REDIRECTED, Status.ALLOCATED}:
+        onward = referral.children.select_related("service").order_by("created_at", "pk").first()
+    audit_record(
+        actor=None,
+        action="self_referral_status",
+        obj=referral,
+        person_public_id=referral.person.public_id,
+        basis="person_self",
+    )
+    service = referral.service
+    return SelfReferralStatus(
+        reference=referral.reference,
+        status=referral.status,
+        status_words=PUBLIC_STATUS.get(referral.status, Status(referral.status).label),
+        next_step=_public_next_step(referral, onward),
+        service_name=service.name,
+        organisation_name=service.organisation.name,
+        phone=service.phone,
+        email=service.email,
+        website=service.url,
+    )

@@ -11,10 +11,11 @@ puts bounced and declined referrals on the locality's joint-meeting queue; and w
 the audit event. Any exception leaves the referral as it was.
 """
 
+import hashlib
 import secrets
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import PurePath
 from typing import Any
 
@@ -159,6 +160,9 @@ def _membership(actor):
 
 
 def _side_refusal(action: Action, referral: Referral, actor) -> str | None:
+    if actor is SELF_REFERRER:  # the public form or API: submitting their own, only
+        submit = action.name == "submit" and referral.self_referral
+        return None if submit else "Only the service, or your own account, can do this"
     if getattr(actor, "is_person_account", False):
         person_user = referral.person.portal_user_id == actor.pk
         if action.name == "withdraw" and person_user and referral.self_referral:
@@ -423,6 +427,9 @@ def _apply(actor, referral, step: Action, *, reason, expected_version, **extra) 
     _follow_access(actor, referral, step)
     _escalate(referral, step, to_meeting=extra.get("to_meeting", False))
     _audit(actor, step.name, referral, detail={"to": step.to, "version": referral.version})
+    # The closed loop: whom it concerns is told by the worker, once this has committed.
+    pk, name = referral.pk, step.name
+    transaction.on_commit(lambda: _notice_after_commit(pk, name), robust=True)
     return outcome
 
 
@@ -656,3 +663,613 @@ def attachment_add(*, actor, referral: Referral, upload, content_type: str):
     )
     _audit(actor, "attach", referral, detail={"attachment": str(attachment.public_id)})
     return attachment
+
+
+# --- Telling people, and escalating what is stuck (DESIGN §6) -------------------------
+#
+# The closed loop: once a transition commits, the worker tells the referrer, the
+# receiving team and the person what happened to them (`transition_notify`, queued by
+# `_apply`). Every hour it finds referrals past a target (limbo) and people bouncing
+# between services (`escalations_check`), flags them, puts them on the locality's
+# joint-meeting queue and tells the service lead and the referrer — once.
+#
+# What they are told is what happened, the reference and where to look. Never the
+# reason, the risk, what matters to the person or a note: notifications are emailed.
+
+# Which steps the person hears of (the way they prefer), and which the referrer does.
+PERSON_TOLD = {
+    # action: (to the person, for the team to pass on)
+    "submit": (
+        "Your referral {ref} has been sent to the service. They will be in touch.",
+        "their referral has been sent to the service",
+    ),
+    "accept": (
+        "The service has accepted your referral {ref}. They will contact you.",
+        "the service has accepted their referral",
+    ),
+    "decline": (
+        "The service could not take your referral {ref}. You will be told where else you "
+        "can get support.",
+        "the service could not take their referral, and where else they can get support",
+    ),
+    "redirect": (
+        "Your referral {ref} has been passed on to another service that may suit you "
+        "better. They will be in touch.",
+        "their referral has been passed on to another service",
+    ),
+    "complete": (
+        "Your support under referral {ref} is complete.",
+        "their support under this referral is complete",
+    ),
+}
+REFERRER_TOLD = {
+    "acknowledge": "The service has acknowledged referral {ref}.",
+    "accept": "The service has accepted referral {ref}.",
+    "decline": "The service has declined referral {ref}.",
+    "redirect": "The service has redirected referral {ref} to another service.",
+    "allocate": "The joint referral meeting has allocated referral {ref} to a service.",
+    "complete": "The service has completed referral {ref} and recorded the outcome.",
+    "close_no_contact": "The service has closed referral {ref} without making contact.",
+}
+# The person prefers to hear this way, which joinedup cannot do itself: the team does.
+TEAM_CHANNELS = {"phone": "a phone call", "sms": "a text message", "letter": "a letter"}
+LIMBO_TARGETS = {"acknowledge": "been acknowledged", "first_contact": "had its first contact"}
+
+
+def _notice_after_commit(referral_id: int, action: str) -> None:
+    """Queue the closed loop's notices for the worker (`_apply` calls it on commit)."""
+    from joinedup.referrals.tasks import transition_notices_send
+
+    transition_notices_send.enqueue(referral_id, action)
+
+
+def referral_path(referral: Referral) -> str:
+    """The referral's page (staff), where what the notification leaves out is shown
+    under the access policy."""
+    from django.urls import NoReverseMatch, reverse
+
+    try:
+        return reverse("referrals:detail", kwargs={"public_id": referral.public_id})
+    except NoReverseMatch:
+        return f"/referrals/{referral.public_id}/"
+
+
+def team_leads(organisation_id: int) -> list:
+    """Who leads a team's referrals (the "service lead"): its referral coordinators, or
+    its practitioners if it has none; active members only."""
+    from joinedup.accounts.models import Membership
+
+    for role in (Role.REFERRAL_COORDINATOR, Role.PRACTITIONER):
+        leads = [
+            membership.user
+            for membership in Membership.objects.active()
+            .filter(organisation_id=organisation_id, role=role)
+            .select_related("user")
+            .order_by("user__username")
+        ]
+        if leads:
+            return leads
+    return []
+
+
+def _tell_users(users, *, subject: str, body: str, link: str, key: str = "") -> int:
+    from joinedup.notifications.services import notify
+
+    told, seen = 0, set()
+    for user in users:
+        if user is None or user.pk in seen:
+            continue
+        seen.add(user.pk)
+        told += notify(user=user, subject=subject, body=body, link=link, key=key) is not None
+    return told
+
+
+def _tell_referrer(referral: Referral, action: str) -> int:
+    body = REFERRER_TOLD[action].format(ref=referral.reference)
+    if action == "decline":
+        body += (
+            " It has signposted the person to other support: see the referral for where."
+            if referral.signposting
+            else " It has routed the referral to the locality's joint referral meeting."
+        )
+    if action in {"redirect", "allocate"}:
+        onward = ", ".join(child.reference for child in referral.children.order_by("pk"))
+        body += f" It continues as referral {onward}." if onward else ""
+    return _tell_users(
+        [referral.referrer],
+        subject=f"Referral {referral.reference}: {Status(ACTIONS[action].to).label.lower()}",
+        body=body,
+        link=referral_path(referral),
+    )
+
+
+def _tell_team_new(referral: Referral) -> int:
+    due = referral.acknowledge_by
+    due = f" Acknowledge it by {due:%-d %B %Y}." if due else ""
+    return _tell_users(
+        team_leads(referral.owner_organisation_id),
+        subject=f"New referral {referral.reference}",
+        body=f"Your team has a new referral, {referral.reference}.{due}",
+        link=referral_path(referral),
+    )
+
+
+def _tell_team_to_tell(referral: Referral, what: str, channel: str) -> int:
+    how = TEAM_CHANNELS.get(channel)
+    ask = (
+        f"The person referred in {referral.reference} would like to hear from you by {how}."
+        if how
+        else f"joinedup has no way to tell the person referred in {referral.reference}: "
+        "tell them the way that suits them."
+    )
+    return _tell_users(
+        team_leads(referral.owner_organisation_id),
+        subject=f"Tell the person: referral {referral.reference}",
+        body=f"{ask} Please tell them that {what}.",
+        link=referral_path(referral),
+    )
+
+
+def _tell_person(referral: Referral, action: str) -> int:
+    """The person, the way they prefer: their own inbox if they have a portal account
+    (with an email copy unless they prefer a call, a text or a letter), an email if they
+    prefer email; a call, a text or a letter — or no way recorded — is the team's to do,
+    and the team is asked to."""
+    from django.urls import reverse
+
+    from joinedup.notifications.services import email_only, notify
+    from joinedup.people.models import PreferredChannel
+
+    person = referral.person
+    to_person, to_team = PERSON_TOLD[action]
+    subject = f"Your referral {referral.reference}"
+    body = to_person.format(ref=referral.reference)
+    channel = person.preferred_channel
+    account = person.portal_user if person.portal_user_id else None
+    account = account if account is not None and account.is_active else None
+    by_team = channel in TEAM_CHANNELS
+    address = person.email if channel == PreferredChannel.EMAIL and person.email else None
+    told = 0
+    if account is not None:
+        link = reverse("portal:home")
+        email = "" if by_team else address  # None: the account's own address
+        told += notify(user=account, subject=subject, body=body, link=link, email=email) is not None
+    elif address and not by_team:
+        email_only(
+            to=address,
+            subject=subject,
+            body=body,
+            name=person.preferred_name or person.given_name,
+        )
+        told += 1
+    if by_team or not told:
+        told += _tell_team_to_tell(referral, to_team, channel)
+    return told
+
+
+def transition_notify(*, referral_id: int, action: str) -> int:
+    """Tell whom it concerns that `action` was taken on the referral (run by the worker
+    once the transition has committed); how many were told. The referrer hears of each
+    step of theirs that matters, the receiving team of a new referral (and of one
+    withdrawn), the person of theirs; a decline or redirect that leaves the person
+    bouncing is escalated to the service lead and the referrer."""
+    referral = (
+        Referral.objects.select_related("person__portal_user", "referrer")
+        .filter(pk=referral_id)
+        .first()
+    )
+    if referral is None or action not in ACTIONS:
+        return 0
+    told = 0
+    with transaction.atomic():
+        if action in REFERRER_TOLD:
+            told += _tell_referrer(referral, action)
+        if action == "submit":
+            told += _tell_team_new(referral)
+        if action in {"redirect", "allocate"}:
+            for child in referral.children.order_by("pk"):
+                told += _tell_team_new(child)
+        if action == "withdraw":
+            told += _tell_users(
+                team_leads(referral.owner_organisation_id),
+                subject=f"Referral {referral.reference}: withdrawn",
+                body=f"The referrer has withdrawn referral {referral.reference}.",
+                link=referral_path(referral),
+            )
+        if action in PERSON_TOLD:
+            told += _tell_person(referral, action)
+        if action in {"decline", "redirect"}:
+            item = referral.queue_items.filter(
+                reason=MeetingQueueReason.BOUNCING, resolved_at__isnull=True
+            ).first()
+            if item is not None:
+                told += _tell_bouncing(referral, item)
+    return told
+
+
+def _agenda(item: MeetingQueueItem | None) -> str:
+    if item is None:
+        return "Take it to the next joint referral meeting."
+    return f"It is on the agenda of the next joint referral meeting for {item.locality.name}."
+
+
+def _tell_escalation(referral: Referral, *, subject: str, body: str, key: str) -> int:
+    users = [*team_leads(referral.owner_organisation_id), referral.referrer]
+    return _tell_users(users, subject=subject, body=body, link=referral_path(referral), key=key)
+
+
+def _late(today):
+    """Past a target (DESIGN §6): still not acknowledged after the day it was due, or
+    acknowledged, accepted or on the waiting list with no first contact after its day.
+    The targets are working days, set at submission; a day is past once it is over."""
+    from django.db.models import Q
+
+    return Q(status=Status.SUBMITTED, acknowledge_by__lt=today) | Q(
+        status__in=[Status.ACKNOWLEDGED, Status.ACCEPTED, Status.WAITING],
+        first_contact_by__lt=today,
+    )
+
+
+def _limbo_flag(pk: int, late) -> bool:
+    """Flag one late referral, queue it for the meeting and tell its lead and referrer:
+    only the run that moves the flag from off to on does so, so they are told once."""
+    with transaction.atomic():
+        if not Referral.objects.filter(late, pk=pk, in_limbo=False).update(in_limbo=True):
+            return False  # moved on, or flagged by another worker, since it was read
+        referral = Referral.objects.select_related("person", "referrer").get(pk=pk)
+        target = "acknowledge" if referral.status == Status.SUBMITTED else "first_contact"
+        due = referral.acknowledge_by if target == "acknowledge" else referral.first_contact_by
+        item = queue_for_meeting(referral, MeetingQueueReason.LIMBO)
+        _tell_escalation(
+            referral,
+            subject=f"Referral {referral.reference} is in limbo",
+            body=(
+                f"Referral {referral.reference} has not {LIMBO_TARGETS[target]} by its "
+                f"target date, {due:%-d %B %Y}. {_agenda(item)}"
+            ),
+            key=f"limbo:{referral.pk}:{target}",
+        )
+        _audit(None, "limbo", referral, detail={"target": target})
+    return True
+
+
+def limbo_check(*, now: datetime | None = None) -> tuple[int, int]:
+    """Flag the referrals past a target today (Europe/London) and clear the flag of
+    those that have moved on; (flagged, cleared)."""
+    now = now or timezone.now()
+    late = _late(timezone.localdate(now))
+    flagged = 0
+    for pk in list(Referral.objects.filter(late, in_limbo=False).values_list("pk", flat=True)):
+        flagged += _limbo_flag(pk, late)
+    cleared = Referral.objects.filter(in_limbo=True).exclude(late).update(in_limbo=False)
+    # Off the agenda once it has moved on (whether this check or a transition cleared
+    # the flag): a referral that is no longer stuck needs no meeting about being stuck.
+    MeetingQueueItem.objects.filter(
+        reason=MeetingQueueReason.LIMBO, resolved_at__isnull=True, referral__in_limbo=False
+    ).update(resolved_at=now, updated_at=now)
+    return flagged, cleared
+
+
+def _bounced():
+    from django.db.models import Q
+
+    return Q(status__in=[Status.DECLINED, Status.REDIRECTED])
+
+
+def _latest_bounce(referral: Referral) -> bool:
+    """No later decline or redirect of the person for a need of this referral: the
+    latest bounce is where an escalation is recorded, so one episode is queued once."""
+    from django.db.models import Q
+
+    needs = list(referral.needs.values_list("pk", flat=True))
+    later = Referral.objects.filter(_bounced(), person_id=referral.person_id).filter(
+        Q(closed_at__gt=referral.closed_at) | Q(closed_at=referral.closed_at, pk__gt=referral.pk)
+    )
+    later = later.filter(needs__in=needs) if needs else later.filter(needs__isnull=True)
+    return not later.exists()
+
+
+def _tell_bouncing(referral: Referral, item: MeetingQueueItem | None) -> int:
+    return _tell_escalation(
+        referral,
+        subject=f"Referral {referral.reference}: bounced between services",
+        body=(
+            f"The person referred in {referral.reference} has had referrals for the same "
+            f"need declined or redirected {BOUNCES_TO_ESCALATE} times or more in "
+            f"{BOUNCE_WINDOW_DAYS} days. {_agenda(item)}"
+        ),
+        key=f"bouncing:{referral.pk}",
+    )
+
+
+def bouncing_check(*, now: datetime | None = None) -> int:
+    """Escalate each person bouncing (`bouncing`) whose latest bounce is not yet on the
+    joint-meeting queue — a decline or redirect escalates at once (`_escalate`), this
+    catches what it could not; how many were escalated."""
+    from django.db.models import Count
+
+    now = now or timezone.now()
+    recent = Referral.objects.filter(_bounced(), closed_at__gte=now - BOUNCE_WINDOW)
+    people = (
+        recent.values("person_id")
+        .annotate(bounces=Count("pk"))
+        .filter(bounces__gte=BOUNCES_TO_ESCALATE)
+        .values("person_id")
+    )
+    candidates = (
+        recent.filter(person_id__in=people)
+        .exclude(queue_items__reason=MeetingQueueReason.BOUNCING)
+        .order_by("closed_at", "pk")
+    )
+    escalated = 0
+    for referral in candidates.select_related("referrer"):
+        if not (bouncing(referral, now=referral.closed_at) and _latest_bounce(referral)):
+            continue
+        with transaction.atomic():
+            item = queue_for_meeting(referral, MeetingQueueReason.BOUNCING)
+            _tell_bouncing(referral, item)
+        escalated += 1
+    return escalated
+
+
+@dataclass(frozen=True)
+class EscalationReport:
+    limbo_flagged: int
+    limbo_cleared: int
+    bouncing: int
+
+
+def escalations_check(*, now: datetime | None = None) -> EscalationReport:
+    """The hourly check (`referrals.tasks.escalations_check`): limbo, then bouncing."""
+    now = now or timezone.now()
+    flagged, cleared = limbo_check(now=now)
+    return EscalationReport(flagged, cleared, bouncing_check(now=now))
+
+
+# --- Self-referral by the public (issue 4) ---------------------------------------------
+#
+# A person refers themselves, without a GP, to a service that takes self-referrals:
+# through the public form (`referrals.public_views`) or POST /api/v1/self-referrals.
+# Everything is checked first and nothing is written if anything is wrong; then, in one
+# transaction, their record is made or joined (the rule is people.services'), the
+# referral made and submitted through the state machine like any other — so the
+# receiving team's care relationship starts and the closed loop's notices go — and the
+# reference returned. They follow it with the reference and their date of birth
+# (`referrals.selectors.self_referral_status`). An idempotency key (the form's token, an
+# API client's Idempotency-Key) makes a double submission or a retry one referral.
+
+
+class _SelfReferrer:
+    """Who acts when the public self-refers: no user, no member of staff, the person
+    themselves (so the audit has no actor and the basis person_self). The state machine
+    lets it do one thing: submit the self-referral just made (`_side_refusal`)."""
+
+    is_authenticated = False
+    is_person_account = True
+    acting_membership = None
+    pk = None
+
+    def __repr__(self) -> str:
+        return "SELF_REFERRER"
+
+
+SELF_REFERRER = _SelfReferrer()
+SELF_REFERRAL_FIELDS = frozenset(
+    {"reason", "what_matters", "urgency", "consent_to_share", "answers"}
+)
+CONTACT_WORDS = {
+    "phone": "a phone call",
+    "sms": "a text message",
+    "email": "an email",
+    "letter": "a letter",
+}
+
+
+def self_referral_refusal(*, service) -> str | None:
+    """Why `service` cannot take a self-referral now (None if it can), in the person's
+    words: the public pages ask before they show the form; self_referral_create checks."""
+    if service.status != "active" or not service.accepting_referrals:
+        return f"{service.name} is not taking referrals at the moment"
+    if not service.accepts_self_referrals:
+        return (
+            f"{service.name} does not take self-referrals. Ask a professional who supports "
+            "you (a GP, a social worker or a support worker) to refer you, or contact the "
+            "service"
+        )
+    return None
+
+
+@dataclass(frozen=True)
+class SelfReferralReceipt:
+    """What the person is told once their self-referral is sent (nothing clinical)."""
+
+    reference: str
+    service_name: str
+    organisation_name: str
+    acknowledge_by: date | None
+    contact_by: str
+    replayed: bool = False
+
+
+def _first_messages(exc: ValidationError) -> dict[str, str]:
+    return {name: messages[0] for name, messages in exc.message_dict.items()}
+
+
+def _has_nul(value) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
+def _in_their_words(service, data: dict, errors: dict) -> dict[str, str]:
+    """The common checks speak to a referrer about "the person"; here it is the person."""
+    words: dict[str, str] = {}
+    refusal = self_referral_refusal(service=service)
+    if refusal:
+        words["service"] = refusal
+    if "reason" in errors and not str(data.get("reason") or "").strip():
+        words["reason"] = "Tell us what you would like help with"
+    if "consent_to_share" in errors:
+        words["consent_to_share"] = (
+            f"Confirm you agree to {service.organisation.name} receiving your referral and "
+            "keeping what you have written"
+        )
+    labels = {
+        "reason": "What you would like help with",
+        "what_matters": "What matters to you",
+        "answers": "Your answers",
+    }
+    for name, label in labels.items():
+        if _has_nul(data.get(name)):
+            words[name] = f"{label} must not contain NUL characters"
+    return words
+
+
+def _self_referral_clean(service, data: dict) -> tuple[dict, dict]:
+    errors: dict[str, str] = {}
+    person_data = {k: v for k, v in data.items() if k not in SELF_REFERRAL_FIELDS}
+    referral_data = {k: v for k, v in data.items() if k in SELF_REFERRAL_FIELDS}
+    details: dict = {}
+    fields: dict = {}
+    try:
+        details = people_services.self_referral_person_clean(person_data)
+    except ValidationError as exc:
+        errors.update(_first_messages(exc))
+    if not _has_nul(referral_data):
+        try:
+            fields = _clean_fields(service, referral_data, professional=False)
+        except ValidationError as exc:
+            errors.update(_first_messages(exc))
+    errors.update(_in_their_words(service, referral_data, errors))
+    if errors:
+        raise ValidationError(errors)
+    return details, fields
+
+
+def _self_referral_key(raw: str, service, details: dict) -> str:
+    """The key kept on the referral: the client's key bound to the service and to who is
+    referred, so a weak key ("1") reused by two people never gives one the other's
+    referral; a retry of the same request finds the same key."""
+    raw = (raw or "").strip()
+    if not raw:
+        return ""
+    parts = [
+        raw[:200],
+        str(service.public_id),
+        " ".join(details["given_name"].split()).casefold(),
+        " ".join(details["family_name"].split()).casefold(),
+        details["date_of_birth"].isoformat(),
+    ]
+    return "self:" + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+
+def _self_referral_lock(key: str) -> None:
+    """Let one transaction at a time look for and make the referral of a key: a public
+    referral has no referrer, so the unique (referrer, key) constraint cannot serve.
+    SQLite begins every transaction IMMEDIATE, which serialises writers already."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        lock_id = int.from_bytes(bytes.fromhex(key[5:21]), "big", signed=True)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [lock_id])
+
+
+def _contact_note(details: dict) -> str:
+    channel = details["preferred_channel"]
+    where = {
+        "phone": details["phone"],
+        "sms": details["phone"],
+        "email": details["email"],
+        "letter": ", ".join(
+            part for part in (details["address_1"], details["city"], details["postcode"]) if part
+        ),
+    }[channel]
+    return f"They would like to be contacted by {CONTACT_WORDS[channel]}: {where}."
+
+
+def _submit_note(details: dict, placed, channel: str) -> str:
+    lines = [
+        "Self-referral by the person, through the public "
+        + ("API." if channel == "api" else "form."),
+        _contact_note(details),
+    ]
+    if details["communication_needs"]:
+        lines.append(f"What helps them communicate: {details['communication_needs']}")
+    if placed.note:
+        lines.append(placed.note)
+    return "\n".join(lines)
+
+
+def _self_referral_write(service, details: dict, fields: dict, key: str, channel: str):
+    placed = people_services.self_referral_person_record(
+        details=details, organisation=service.organisation
+    )
+    referral = _new_referral(
+        person=placed.person,
+        service=service,
+        fields=fields,
+        self_referral=True,
+        idempotency_key=key,
+    )
+    _audit(SELF_REFERRER, "create", referral, detail={"channel": channel})
+    _apply(
+        SELF_REFERRER,
+        referral,
+        ACTIONS["submit"],
+        reason=_submit_note(details, placed, channel),
+        expected_version=1,
+    )
+    return referral
+
+
+def _receipt(referral: Referral, details: dict, *, replayed: bool = False) -> SelfReferralReceipt:
+    return SelfReferralReceipt(
+        reference=referral.reference,
+        service_name=referral.service.name,
+        organisation_name=referral.service.organisation.name,
+        acknowledge_by=referral.acknowledge_by,
+        contact_by=CONTACT_WORDS.get(details["preferred_channel"], ""),
+        replayed=replayed,
+    )
+
+
+def self_referral_create(
+    *, service, data: dict[str, Any], idempotency_key: str = "", channel: str = "web"
+) -> SelfReferralReceipt:
+    """A person refers themselves to `service` (found by the caller in the directory).
+
+    `data` holds their details (people.services.SELF_REFERRAL_PERSON_FIELDS) and the
+    referral's (SELF_REFERRAL_FIELDS). Raises ValidationError naming every field that is
+    wrong, in the person's words, writing nothing. With an idempotency key, the same
+    request again returns the first one's receipt (`replayed`) and makes nothing.
+    """
+    details, fields = _self_referral_clean(service, data)
+    key = _self_referral_key(idempotency_key, service, details)
+    try:
+        return _self_referral_once(service, details, fields, key, channel)
+    except IntegrityError:
+        # Two self-referrals gave the same new NHS number at once: the second try finds
+        # the record the first one made, and follows the rule with it.
+        return _self_referral_once(service, details, fields, key, channel)
+
+
+def _self_referral_once(service, details: dict, fields: dict, key: str, channel: str):
+    with transaction.atomic():
+        if key:
+            _self_referral_lock(key)
+            existing = (
+                Referral.objects.filter(
+                    self_referral=True, referrer__isnull=True, idempotency_key=key
+                )
+                .select_related("service__organisation")
+                .first()
+            )
+            if existing is not None:
+                return _receipt(existing, details, replayed=True)
+        referral = _self_referral_write(service, details, fields, key, channel)
+    return _receipt(referral, details)

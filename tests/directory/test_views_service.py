@@ -197,6 +197,6 @@ def test_service_page_query_count_does_not_grow_for_staff(
     # service has 4 records (created, terms set, localities set, updated), so 3 x 4.
     # That grows with the service's own history (up to service_history's limit), not
     # with the size of the directory. Last, the session saves the acting membership
-    # (savepoint, update, release).
-    with django_assert_num_queries(26):
+    # (savepoint, update, release). And the header's count of unread notifications (1).
+    with django_assert_num_queries(27):
         assert client.get(page_of(service)).status_code == 200

@@ -151,8 +151,9 @@ def login(client, user) -> None:
     session.save()
 
 
-# Every logged-in page: the session, the user, their verified OTP device, their memberships.
-REQUEST_QUERIES = 4
+# Every logged-in page: the session, the user, their verified OTP device, their memberships,
+# and the header's count of unread notifications.
+REQUEST_QUERIES = 5
 
 
 def audit_append_queries(user) -> int:
