@@ -258,6 +258,9 @@ class WorklistFilters(Schema):
         None, description="`next` of the page before"
     )
     size: int = Field(selectors.WORKLIST_PAGE, ge=1, le=100)
+    sort: Annotated[str, StringConstraints(pattern="^(urgency|oldest|newest)$")] = Field(
+        "urgency", description="urgency (urgent first, then oldest), oldest or newest"
+    )
 
 
 class WorklistCounts(Schema):
@@ -286,6 +289,7 @@ def worklist(request, filters: Query[WorklistFilters]):
         status=filters.status or "",
         after=filters.after,
         size=filters.size,
+        sort=filters.sort,
     )
     return {
         "counts": page.counts,

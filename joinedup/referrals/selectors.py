@@ -113,25 +113,50 @@ def referral_view(*, user, public_id) -> ReferralView:
 # --- Worklists -------------------------------------------------------------------------
 
 
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+_MICROSECOND = dt.timedelta(microseconds=1)
+# How a worklist may be sorted: the columns of its order, all ascending or descending.
+SORTS = {
+    "urgency": (("priority", "created_at", "pk"), False),
+    "oldest": (("created_at", "pk"), False),
+    "newest": (("created_at", "pk"), True),
+}
+
+
 @dataclass(frozen=True)
 class Cursor:
-    """Where the next page starts: keyset pagination, so page 400 costs what page 1 does."""
+    """Where the next page starts: keyset pagination, so page 400 costs what page 1 does.
+    Times travel as whole microseconds, so the boundary row compares exactly."""
 
+    sort: str
     priority: int
     created_at: dt.datetime
     pk: int
 
     def encode(self) -> str:
-        return f"{self.priority}.{self.created_at.timestamp():.6f}.{self.pk}"
+        micros = (self.created_at - _EPOCH) // _MICROSECOND
+        return f"{self.sort}.{self.priority}.{micros}.{self.pk}"
 
     @classmethod
-    def decode(cls, raw: str | None) -> "Cursor | None":
+    def decode(cls, raw: str | None, sort: str) -> "Cursor | None":
         try:
-            priority, seconds, micros, pk = (raw or "").split(".")
-            moment = dt.datetime.fromtimestamp(float(f"{seconds}.{micros}"), tz=dt.UTC)
-            return cls(int(priority), moment, int(pk))
-        except (ValueError, OverflowError, OSError):
+            name, priority, micros, pk = (raw or "").split(".")
+            if name != sort:
+                return None
+            return cls(sort, int(priority), _EPOCH + int(micros) * _MICROSECOND, int(pk))
+        except (ValueError, OverflowError):
             return None
+
+    def after(self) -> Q:
+        """The rows past this one in the sort's order."""
+        columns, descending = SORTS[self.sort]
+        values = {"priority": self.priority, "created_at": self.created_at, "pk": self.pk}
+        beyond = "lt" if descending else "gt"
+        condition = Q(pk__in=[])
+        for i, column in enumerate(columns):
+            equal = {c: values[c] for c in columns[:i]}
+            condition |= Q(**equal, **{f"{column}__{beyond}": values[column]})
+        return condition
 
 
 @dataclass
@@ -169,6 +194,7 @@ def worklist(
     status: str = "",
     after: str | None = None,
     size: int = WORKLIST_PAGE,
+    sort: str = "urgency",
 ) -> Worklist:
     """The open referrals of the viewer's team: sent to it (incoming) or made by it
     (outgoing), urgent first then oldest, a page at a time; with the counts of new, in
@@ -193,19 +219,17 @@ def worklist(
         referrals = referrals.filter(_flag_filter(flag))
     if status in Status.values:
         referrals = referrals.filter(status=status)
-    cursor = Cursor.decode(after)
+    sort = sort if sort in SORTS else "urgency"
+    cursor = Cursor.decode(after, sort)
     if cursor:
-        referrals = referrals.filter(
-            Q(priority__gt=cursor.priority)
-            | Q(priority=cursor.priority, created_at__gt=cursor.created_at)
-            | Q(priority=cursor.priority, created_at=cursor.created_at, pk__gt=cursor.pk)
-        )
+        referrals = referrals.filter(cursor.after())
+    columns, descending = SORTS[sort]
     rows = list(
         referrals.select_related(
             "person", "service", "owner_organisation", "referring_organisation", "parent"
         )
         .annotate(is_bouncing=_bouncing())
-        .order_by("priority", "created_at", "pk")[: size + 1]
+        .order_by(*(f"-{c}" if descending else c for c in columns))[: size + 1]
     )
     more = len(rows) > size
     rows = rows[:size]
@@ -218,7 +242,7 @@ def worklist(
     )
     return Worklist(
         rows=rows,
-        next_cursor=Cursor(last.priority, last.created_at, last.pk).encode() if more else "",
+        next_cursor=Cursor(sort, last.priority, last.created_at, last.pk).encode() if more else "",
         counts=counts,
     )
 

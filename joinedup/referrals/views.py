@@ -202,8 +202,10 @@ def worklist(request, direction: str = selectors.INCOMING):
         flag=flag if flag in selectors.FLAGS else "",
         status=request.GET.get("status", ""),
         after=request.GET.get("after"),
+        sort=request.GET.get("sort", "urgency"),
     )
     context = {
+        "sort": request.GET.get("sort", "urgency"),
         "page": page,
         "direction": direction,
         "flag": flag,

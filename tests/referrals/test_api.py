@@ -148,3 +148,36 @@ def test_a_persons_referrals_are_listed_for_those_who_may_see_them(client, w, cl
     response = client.get(REFERRALS, {"person": str(w.person.public_id)}, headers=bearer(clinician))
     assert [r["reference"] for r in response.json()] == [referral.reference]
     assert Status(response.json()[0]["status"]) == Status.SUBMITTED
+
+
+@pytest.mark.parametrize("sort", ["urgency", "oldest", "newest"])
+def test_every_sort_pages_through_every_referral_once_in_its_order(client, w, clinician, sort):
+    for urgency in ["routine", "urgent", "soon", "routine", "urgent"]:
+        rs.refer(w, clinician, urgency=urgency)
+    headers, seen, after = bearer(w.receiver), [], None
+    while True:
+        query = {"size": 2, "sort": sort, **({"after": after} if after else {})}
+        page = client.get("/api/v1/worklist", query, headers=headers).json()
+        seen += page["results"]
+        after = page["next"]
+        if not after:
+            break
+    assert len({r["id"] for r in seen}) == len(seen) == 5
+    times = [r["submitted_at"] for r in seen]
+    if sort == "urgency":
+        order = {"urgent": 0, "soon": 1, "routine": 2}
+        assert [order[r["urgency"]] for r in seen] == sorted(order[r["urgency"]] for r in seen)
+    else:
+        assert times == sorted(times, reverse=sort == "newest")
+
+
+def test_a_cursor_of_another_sort_starts_again_from_the_top(client, w, clinician):
+    for _ in range(3):
+        rs.refer(w, clinician)
+    headers = bearer(w.receiver)
+    first = client.get("/api/v1/worklist", {"size": 1}, headers=headers).json()
+    other = client.get(
+        "/api/v1/worklist", {"size": 1, "sort": "newest", "after": first["next"]}, headers=headers
+    ).json()
+    newest = client.get("/api/v1/worklist", {"size": 1, "sort": "newest"}, headers=headers).json()
+    assert other["results"] == newest["results"]
