@@ -12,10 +12,11 @@ around it until they reach their totals.
 Each part of the plan draws from its own random stream (`stream(seed, part)`), so adding
 a part later does not change the parts already there.
 
-Later issues add their data as further stages of `STAGES` — people (400,000 at ICS
-size, 4 million national), referrals (1 million / 10 million) and contacts (10 million
-at ICS size) — each a function `(partnership, loaded)` that plans from its own stream
-and writes with bulk inserts, finding what earlier stages wrote through `Loaded`.
+Later stages add further data — the shared record (`benchmarks.people`: 400,000 people
+at ICS size, 4 million national), and later referrals (1 million / 10 million) and
+contacts (10 million at ICS size) — each a function `(partnership, loaded, progress)`
+in `STAGES` that plans from its own stream and writes with bulk inserts, finding what
+earlier stages wrote through `Loaded`.
 """
 
 import json
@@ -62,6 +63,9 @@ class Size:
     councils: int = 1
     public_health: int = 1
     core_only_small: bool = False
+    # People in the shared record (benchmarks.people): the hand-written cast, then
+    # generated people up to this total.
+    people: int = 60
 
     @property
     def is_generated(self) -> bool:
@@ -73,7 +77,7 @@ class Size:
 
 
 SIZES = {
-    "small": Size("small", core_only_small=True),
+    "small": Size("small", core_only_small=True, people=8),
     "demo": Size("demo"),
     # DESIGN.md §9: an ICS has ~150 GP practices and thousands of VCSE organisations.
     "ics": Size(
@@ -85,6 +89,7 @@ SIZES = {
         gp_practices=150,
         councils=2,
         public_health=1,
+        people=400_000,
     ),
     # England: about 6,300 GP practices, 50 mental health trusts, 150 councils.
     "national": Size(
@@ -96,6 +101,7 @@ SIZES = {
         gp_practices=6_300,
         councils=150,
         public_health=150,
+        people=4_000_000,
     ),
 }
 
@@ -124,6 +130,7 @@ def size_named(name: str, *, services: int | None = None) -> Size:
         gp_practices=scaled(size.gp_practices, demo.gp_practices),
         councils=scaled(size.councils, 1),
         public_health=scaled(size.public_health, 1),
+        people=scaled(size.people, demo.people),
     )
 
 
@@ -797,7 +804,10 @@ class Loaded:
     organisations: dict[str, int] = field(default_factory=dict)
     locations: dict[tuple[str, str], int] = field(default_factory=dict)
     terms: dict[str, int] = field(default_factory=dict)
+    users: dict[str, int] = field(default_factory=dict)  # by username
+    portal_accounts: list[str] = field(default_factory=list)  # usernames
     counts: Counter = field(default_factory=Counter)
+    stages: dict[str, int] = field(default_factory=dict)  # name: version, as written
 
 
 def _write_localities(partnership: Partnership, loaded: Loaded, progress: bool) -> None:
@@ -903,18 +913,46 @@ def _batches(items: Iterable, size: int) -> Iterator[list]:
         yield batch
 
 
+def _write_staff(partnership: Partnership, loaded: Loaded, progress: bool) -> None:
+    from benchmarks import people
+
+    people.write_staff(partnership, loaded, progress)
+
+
+def _write_people(partnership: Partnership, loaded: Loaded, progress: bool) -> None:
+    from benchmarks import people
+
+    people.write_people(partnership, loaded, progress)
+
+
+def _write_referrals(partnership: Partnership, loaded: Loaded, progress: bool) -> None:
+    from benchmarks import referrals
+
+    referrals.write_referrals(partnership, loaded, progress)
+
+
 Stage = Callable[[Partnership, Loaded, bool], None]
 STAGES: tuple[tuple[str, Stage], ...] = (
     ("localities", _write_localities),
     ("organisations", _write_organisations),
     ("services", _write_services),
+    # The demo accounts and the staff who author the shared record (benchmarks.people).
+    ("staff", _write_staff),
+    # Partnerships and their agreements, people, their record, consents, care relationships.
+    ("people", _write_people),
+    # Referrals along the lifecycle, through the state machine (demo and small only).
+    ("referrals", _write_referrals),
 )
+# A stage's version goes up when what it writes changes, so `joinedup bench` can tell a
+# database built before the change (its marker records the versions) and rebuild it.
+STAGE_VERSIONS: dict[str, int] = {"people": 1, "staff": 1, "referrals": 1}
 
 
 def load(partnership: Partnership, *, progress: bool = False) -> Loaded:
     """Write the partnership in one transaction: all of it or, on any error, none of it."""
     loaded = Loaded()
     with transaction.atomic():
-        for _name, stage in STAGES:
+        for name, stage in STAGES:
             stage(partnership, loaded, progress)
+            loaded.stages[name] = STAGE_VERSIONS.get(name, 1)
     return loaded

@@ -67,9 +67,11 @@ def password_check(password: str) -> None:
 
 
 @transaction.atomic
-def demo_accounts_create(*, password: str) -> list[DemoAccount]:
-    """Create every demo account with `password` and its membership."""
-    password_check(password)
+def demo_accounts_create(*, password: str | None = None) -> list[DemoAccount]:
+    """Create every demo account and its membership, with `password`, or with none that
+    works (the generator's staff stage) until `demo_passwords_set` gives them one."""
+    if password is not None:
+        password_check(password)
     # Hashing is deliberately slow; the accounts share one password, so one hash serves
     # them all (a shared salt tells an attacker nothing the shared password does not).
     hashed = make_password(password)
@@ -88,3 +90,9 @@ def demo_accounts_create(*, password: str) -> list[DemoAccount]:
         )
         membership_create(user=user, organisation=organisation, role=account.role)
     return accounts
+
+
+def demo_passwords_set(*, password: str, usernames: list[str]) -> int:
+    """Give the demo's accounts (staff and the people's portal accounts) `password`."""
+    password_check(password)
+    return User.objects.filter(username__in=usernames).update(password=make_password(password))

@@ -11,10 +11,13 @@ from django.db import connection, transaction
 
 from benchmarks.generator import Partnership, Size, load
 from joinedup.accounts.models import User
-from joinedup.demo.accounts import DemoAccount, demo_accounts_create
+from joinedup.demo.accounts import DemoAccount, demo_accounts, demo_passwords_set, password_check
 from joinedup.demo.models import DemoDataset
 from joinedup.directory import taxonomy_data
 from joinedup.directory.models import Locality, Organisation, Service
+from joinedup.partnerships.models import Partnership as PartnershipRow
+from joinedup.people import selectors as people_selectors
+from joinedup.referrals import selectors as referral_selectors
 
 
 class DatabaseState(StrEnum):
@@ -24,14 +27,24 @@ class DatabaseState(StrEnum):
 
 
 # The content that tells demo data from real data. Logins, sessions and audit events are
-# left out: using the demo writes those, and that must not make it "real". Later issues
-# add their content here (people, referrals …).
+# left out: using the demo writes those, and that must not make it "real"; adding a
+# person, an entry or a consent through the demo does, as it would be a real record.
+# Person-level tables are counted by their own apps' selectors (the only modules that
+# may touch them); later issues add their content here.
 CONTENT = {
     "organisations": Organisation,
     "services": Service,
     "localities": Locality,
     "users": User,
+    "partnerships": PartnershipRow,
 }
+
+
+def content_counts() -> dict[str, int]:
+    counts = {name: model.objects.count() for name, model in CONTENT.items()}
+    counts.update(people_selectors.table_counts())
+    counts.update(referral_selectors.table_counts())
+    return counts
 
 
 @dataclass(frozen=True)
@@ -40,7 +53,7 @@ class Inventory:
 
     @classmethod
     def now(cls) -> "Inventory":
-        return cls({name: model.objects.count() for name, model in CONTENT.items()})
+        return cls(content_counts())
 
     @property
     def is_empty(self) -> bool:
@@ -100,6 +113,7 @@ class LoadResult:
     marker: DemoDataset
     accounts: list[DemoAccount]
     counts: dict[str, int]
+    portal_accounts: tuple[str, ...] = ()  # the people's own accounts (usernames)
 
 
 def partnership_load(
@@ -110,20 +124,34 @@ def partnership_load(
     The caller decides whether erasing is allowed (`database_state`): this function does
     what it is told.
     """
+    password_check(password)
     started = time.perf_counter()
     with transaction.atomic():
         if erase:
             database_erase()
+        # The generator's staff stage creates the demo accounts (the people stage needs
+        # them as authors) with no usable password; they and the people's portal
+        # accounts get the demo's password here.
         loaded = load(Partnership(size, seed), progress=progress)
-        accounts = demo_accounts_create(password=password)
+        accounts = demo_accounts()
+        demo_passwords_set(
+            password=password,
+            usernames=[a.username for a in accounts] + loaded.portal_accounts,
+        )
         marker = DemoDataset.objects.create(
             size=size.label,
             seed=seed,
             counts=Inventory.now().counts,
+            stages=loaded.stages,
             build_seconds=round(time.perf_counter() - started, 2),
         )
     if connection.vendor == "postgresql":
         # Fresh statistics, so the planner chooses as it would on a settled database.
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
-    return LoadResult(marker=marker, accounts=accounts, counts=dict(loaded.counts))
+    return LoadResult(
+        marker=marker,
+        accounts=accounts,
+        counts=dict(loaded.counts),
+        portal_accounts=tuple(loaded.portal_accounts),
+    )

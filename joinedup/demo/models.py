@@ -15,6 +15,9 @@ class DemoDataset(models.Model):
     size = models.CharField(max_length=20)
     seed = models.BigIntegerField()
     counts = models.JSONField()
+    # The generator's stages that wrote it, with their versions ({"people": 1, …}), so
+    # `joinedup bench` can tell a database built before a stage was added or changed.
+    stages = models.JSONField(default=dict)
     build_seconds = models.FloatField()
     created_at = models.DateTimeField(auto_now_add=True)
 

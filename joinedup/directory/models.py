@@ -273,6 +273,13 @@ class Service(BaseModel):
             models.Index(fields=["status", "accepting_referrals"], name="service_status_accepting"),
             models.Index(fields=["waiting_time_days"], name="service_waiting"),
             models.Index(fields=["organisation", "name"], name="service_org_name"),
+            # Search without text lists active services by name: this index lets the
+            # page query walk them in order and stop at the page (DESIGN.md §9).
+            models.Index(
+                fields=["name", "id"],
+                condition=models.Q(status="active"),
+                name="service_active_name",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -388,3 +395,22 @@ class Schedule(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.get_weekday_display()} {self.opens_at:%H:%M}–{self.closes_at:%H:%M}"
+
+
+class DirectoryChange(models.Model):
+    """The search cache's version stamp: a row per transaction that changed the directory.
+
+    Database triggers (migration 0004, `search.STAMP_*`) write it on every insert,
+    update, delete or truncate of the tables search results depend on, whoever writes:
+    services, the admin, the ORUK import, bulk loads, even psql. The stamp is a digest of
+    the rows, so it changes when, and only when, such a transaction commits.
+    """
+
+    txid = models.BigIntegerField(primary_key=True)
+    token = models.CharField(max_length=36)
+
+    class Meta:
+        db_table = "directory_change"
+
+    def __str__(self) -> str:
+        return f"directory change {self.txid}"

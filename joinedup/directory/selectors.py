@@ -1,10 +1,23 @@
 """Every read of the directory. The directory is public: no access filter is needed to
 read it, but editing rights are asked of the access policy (`service_list_editable`)."""
 
+import hashlib
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Page, Paginator
-from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.db import connection
+from django.db.models import (
+    Case,
+    Count,
+    IntegerField,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 
 from joinedup.access import policy
 from joinedup.directory.models import (
@@ -17,7 +30,7 @@ from joinedup.directory.models import (
     TaxonomyTerm,
     Weekday,
 )
-from joinedup.directory.search import apply_text_search
+from joinedup.directory.search import apply_text_search, stamp_sql
 
 MAX_PAGE_SIZE = 100
 
@@ -96,42 +109,180 @@ def _filtered(params: ServiceSearch) -> QuerySet:
     return services
 
 
+# How long a search's summary is kept. Correctness does not depend on it (a summary is
+# used only while the directory's stamp is the one it was made under); it only ages out
+# searches nobody repeats.
+SEARCH_CACHE_SECONDS = 3600
+# The head of the ranking a summary keeps: the first ten pages of twenty results.
+RANKED_IDS_KEPT = 200
+
+
+@dataclass(frozen=True)
+class MatchSummary:
+    """What a search matches, from one statement over the matches: how many, the ids of
+    the first RANKED_IDS_KEPT in result order, the facet counts if asked for, and the
+    directory's stamp as that statement saw it (None: unknown, not to be cached)."""
+
+    total: int
+    ranked_ids: tuple[int, ...]
+    locality_counts: dict[int, int] | None = None
+    term_counts: dict[int, int] | None = None
+    stamp: str | None = None
+
+
 def service_search(
     *, params: ServiceSearch, page: int = 1, page_size: int = 20, with_facets: bool = False
 ) -> SearchResults:
     """The one directory search: ranked full text, facet filters, a page of results.
 
-    Ranked by relevance when there is search text, by name otherwise. The number of
-    queries is fixed whatever the data size: count, page, prefetches (and two facet
-    counts when asked).
+    Ranked by relevance when there is search text, by name otherwise. What a search
+    matches (count, facets, the first pages' ids) comes from one statement and is cached
+    with the directory's version stamp (`search.directory_stamp`, which every write to
+    the directory changes) as that statement saw it. The page's services are always read
+    afresh. The number of queries is fixed whatever the data size and whatever is
+    cached: the summary (or its check), the page's services, their localities and needs.
     """
     page_size = max(1, min(page_size, MAX_PAGE_SIZE))
-    filtered = _filtered(params)
-    ranked = apply_text_search(filtered, params.text)
-    ordering = ("-rank", "name", "id") if params.text.strip() else ("name", "id")
-    listing = (
-        ranked.select_related("organisation")
-        .prefetch_related(
-            "localities",
-            Prefetch("taxonomy_terms", queryset=TaxonomyTerm.objects.select_related("taxonomy")),
-        )
-        .order_by(*ordering)
+    key = _cache_key(params)
+    cached = cache.get(key)
+    if cached is not None and with_facets and cached.locality_counts is None:
+        cached = None
+    summary = _summarise(_ranked(params), with_facets=with_facets, cached=cached)
+    if cached is not None and summary.stamp == cached.stamp:
+        summary = cached
+    elif summary.stamp is not None:
+        cache.set(key, summary, SEARCH_CACHE_SECONDS)
+    return SearchResults(
+        page=Paginator(_RankedServices(params, summary), page_size).get_page(page),
+        total=summary.total,
+        locality_counts=summary.locality_counts or {},
+        term_counts=summary.term_counts or {},
     )
-    paginator = Paginator(listing, page_size)
-    results = SearchResults(page=paginator.get_page(page), total=paginator.count)
+
+
+def _ranked(params: ServiceSearch) -> QuerySet:
+    """The matching services annotated with `rank`, in no particular order."""
+    return apply_text_search(_filtered(params), params.text).order_by()
+
+
+def _result_order(params: ServiceSearch) -> tuple[str, ...]:
+    return ("-rank", "name", "id") if params.text.strip() else ("name", "id")
+
+
+def _cache_key(params: ServiceSearch) -> str:
+    """The search, normalised: filters that mean the same give the same key."""
+    normalised = (
+        connection.settings_dict["NAME"],
+        # Both engines ignore case and spacing (to_tsvector and fts5_query lower-case).
+        " ".join(params.text.lower().split()),
+        tuple(sorted(set(params.localities))),
+        tuple(sorted(set(params.taxonomy_terms))),
+        params.self_referral,
+        params.accepting_referrals,
+        params.age,
+        params.max_waiting_days,
+        params.organisation or None,
+        params.include_inactive,
+    )
+    digest = hashlib.sha256(repr(normalised).encode()).hexdigest()
+    return f"joinedup:directory-search:{digest}"
+
+
+def _summarise(ranked: QuerySet, *, with_facets: bool, cached: MatchSummary | None) -> MatchSummary:
+    """Count, facets and the head of the ranking in one statement, the matches (and their
+    ranks) computed once: each would otherwise evaluate the whole match set again.
+
+    The statement also reads the directory's stamp, in the same snapshot. Given a cached
+    summary, it matches nothing if the stamp is still that summary's (the database
+    skips the scan): so checking a cached summary, and replacing a stale one, both cost
+    this one statement, the same as computing afresh.
+    """
+    try:
+        matched, params = ranked.values_list("pk", "rank", "name").query.sql_with_params()
+    except EmptyResultSet:  # a filter that can match nothing, like a need with no terms
+        return MatchSummary(total=0, ranked_ids=(), locality_counts={}, term_counts={})
+    localities = Service.localities.through._meta.db_table
+    terms = Service.taxonomy_terms.through._meta.db_table
+    parts = ["SELECT 0, NULL, count(*), (SELECT value FROM stamp) FROM matched"]
     if with_facets:
-        matching_ids = ranked.values("pk")
-        results.locality_counts = dict(
-            Service.localities.through.objects.filter(service_id__in=matching_ids)
-            .values_list("locality_id")
-            .annotate(n=Count("service_id"))
+        parts += [
+            f"SELECT 1, f.locality_id, count(*), NULL FROM {localities} f "
+            f"JOIN matched m ON m.id = f.service_id GROUP BY f.locality_id",
+            f"SELECT 2, f.taxonomyterm_id, count(*), NULL FROM {terms} f "
+            f"JOIN matched m ON m.id = f.service_id GROUP BY f.taxonomyterm_id",
+        ]
+    # The same order as _result_order: with no search text every rank is 0.
+    parts.append(
+        "SELECT 3, id, row_number() OVER (ORDER BY rank DESC, name, id), NULL FROM "
+        f"(SELECT id, rank, name FROM matched ORDER BY rank DESC, name, id "
+        f"LIMIT {RANKED_IDS_KEPT}) head"
+    )
+    # A real stamp is never "" nor "-" (no stamp), so "" asks for the summary whatever
+    # the stamp is.
+    known = cached.stamp if cached else ""
+    sql = (
+        f"WITH stamp (value) AS MATERIALIZED ({stamp_sql()}), "
+        f"matched (id, rank, name) AS MATERIALIZED (SELECT * FROM ({matched}) m "
+        f"WHERE coalesce((SELECT value FROM stamp), '-') <> %s) "
+    ) + " UNION ALL ".join(parts)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, known])
+        rows = cursor.fetchall()
+    total, stamp = next((n, stamp) for part, _, n, stamp in rows if part == 0)
+    head = sorted((position, pk) for part, pk, position, _ in rows if part == 3)
+    return MatchSummary(
+        total=total,
+        ranked_ids=tuple(pk for _, pk in head),
+        locality_counts={pk: n for part, pk, n, _ in rows if part == 1} if with_facets else None,
+        term_counts={pk: n for part, pk, n, _ in rows if part == 2} if with_facets else None,
+        stamp=stamp,
+    )
+
+
+class _RankedServices:
+    """The matches in result order, as the paginator sees them: the count and the first
+    ids come from the summary; only a page beyond those asks the database for its ids.
+    A page's services are then read by id, so the organisation join and the prefetches
+    are for those rows alone."""
+
+    def __init__(self, params: ServiceSearch, summary: MatchSummary):
+        self.params = params
+        self.summary = summary
+
+    def count(self) -> int:
+        return self.summary.total
+
+    def __len__(self) -> int:
+        return self.summary.total
+
+    def __getitem__(self, window: slice) -> list[Service]:
+        known = self.summary.ranked_ids
+        if window.stop <= len(known) or len(known) == self.summary.total:
+            ids = list(known[window])
+        else:
+            ordered = _ranked(self.params).order_by(*_result_order(self.params))
+            ids = list(ordered.values_list("pk", flat=True)[window])
+        if not ids:
+            return []
+        # Only what a result shows: a national service names all 200 localities, and
+        # the text search reads (search_document, search_vector) is most of a row.
+        services = (
+            Service.objects.filter(pk__in=ids)
+            .select_related("organisation")
+            .defer("search_document", "search_vector")
+            .prefetch_related(
+                Prefetch("localities", queryset=Locality.objects.only("id", "name", "slug")),
+                Prefetch(
+                    "taxonomy_terms",
+                    queryset=TaxonomyTerm.objects.select_related("taxonomy").only(
+                        "id", "code", "name", "taxonomy__slug", "taxonomy__is_tag_set"
+                    ),
+                ),
+            )
+            .order_by()
         )
-        results.term_counts = dict(
-            Service.taxonomy_terms.through.objects.filter(service_id__in=matching_ids)
-            .values_list("taxonomyterm_id")
-            .annotate(n=Count("service_id"))
-        )
-    return results
+        by_id = {service.pk: service for service in services}
+        return [by_id[pk] for pk in ids if pk in by_id]
 
 
 def _service_detail_queryset() -> QuerySet:

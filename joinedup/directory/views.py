@@ -77,7 +77,11 @@ def search(request):
         "page": results.page,
         "ranked": bool(params.text.strip()),
         "requested_page": requested_page,
-        "locality_facet": form.locality_facet(results),
+        # Only the localities a tick could narrow the results to, and any already ticked:
+        # a national directory has hundreds, most with nothing for a given search.
+        "locality_facet": [
+            option for option in form.locality_facet(results) if option.count or option.checked
+        ],
         "need_facets": form.need_facets(results),
     }
     return render(request, "directory/search.html", context)

@@ -130,6 +130,8 @@ class Person(BaseModel):
         ]
         indexes = [
             models.Index(fields=["family_name", "date_of_birth"], name="person_name_dob"),
+            # The people list's order, so its first page is read in order and stops at 50.
+            models.Index(fields=["family_name", "given_name", "id"], name="person_list_order"),
         ]
 
     def __str__(self) -> str:
@@ -318,7 +320,13 @@ class CareRelationship(BaseModel):
 
     class Meta:
         indexes = [
-            models.Index(fields=["organisation", "person"], name="relationship_team"),
+            # Rule 5 asks it of every person a list shows, and of a whole caseload for the
+            # list's count: the dates and worker are in the index, so neither reads the table.
+            models.Index(
+                fields=["organisation", "person"],
+                include=["since", "until", "user"],
+                name="relationship_team_covering",
+            ),
             models.Index(fields=["user", "person"], name="relationship_user"),
         ]
 

@@ -76,6 +76,19 @@ def _searched_text(request) -> str | None:
     return request.session.get(SEARCHES_SESSION_KEY, {}).get(key)
 
 
+class _CountedPaginator(Paginator):
+    """A paginator told its count by the selector, which counts a caseload faster than
+    COUNT(*) over the page's own query would."""
+
+    def __init__(self, object_list, per_page, *, count: int):
+        super().__init__(object_list, per_page)
+        self._count = count
+
+    @property
+    def count(self) -> int:
+        return self._count
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def person_list(request):
@@ -95,8 +108,10 @@ def person_list(request):
         if text is None:
             messages.info(request, "That search has ended. Search again")
         form = forms.PersonSearchForm({"q": text or ""})
-    people = selectors.person_list_with_basis(user=request.user, search=form.search_text())
-    page = Paginator(people, selectors.PERSON_LIST_PAGE).get_page(
+    search = form.search_text()
+    people = selectors.person_list_with_basis(user=request.user, search=search)
+    count = selectors.person_list_count(user=request.user, search=search, people=people)
+    page = _CountedPaginator(people, selectors.PERSON_LIST_PAGE, count=count).get_page(
         parse_page_number(request.GET.get("page"))
     )
     page.object_list = list(page.object_list)

@@ -146,7 +146,7 @@ def test_search_refuses_a_bad_token_though_it_is_public(client, befriending):
 @pytest.mark.parametrize("size", [3, 30])
 def test_search_queries_do_not_grow_with_the_directory(client, db, django_assert_num_queries, size):
     directory_of(size)
-    # count, page, localities, taxonomy terms with their taxonomy
+    # the summary (count and first ids), the page's services, localities, terms with taxonomy
     with django_assert_num_queries(4):
         response = client.get(SEARCH, {"page_size": 100})
     assert response.json()["count"] == size
@@ -157,8 +157,9 @@ def test_faceted_text_search_queries_do_not_grow_with_the_directory(
     client, db, django_assert_num_queries, size
 ):
     directory_of(size)
-    # the above, descendant terms of the need, two facet counts, and their labels
-    with django_assert_num_queries(9):
+    # the above (the count with the facets in one statement), descendant terms of the
+    # need, and the facets' labels
+    with django_assert_num_queries(7):
         response = client.get(
             SEARCH,
             {"q": "community", "need": "social-connection", "facets": "true", "page_size": 100},

@@ -164,7 +164,24 @@ def test_need_facet_shows_how_many_services_match(client, befriending, counselli
 
 def test_facet_counts_follow_the_search(client, befriending, counselling):
     response = client.get(SEARCH, {"q": "talking therapy"})
-    assert 'North <span class="joinedup-count">(0<' in response.content.decode()
+    assert 'South <span class="joinedup-count">(1<' in response.content.decode()
+
+
+def test_localities_without_matching_services_are_not_offered(client, befriending, counselling):
+    response = client.get(SEARCH, {"q": "talking therapy"})
+    assert 'value="north"' not in response.content.decode()
+
+
+def test_a_ticked_locality_stays_offered_when_nothing_matches_in_it(
+    client, befriending, counselling
+):
+    response = client.get(SEARCH, {"q": "talking therapy", "locality": "north"})
+    assert 'value="north" checked' in response.content.decode()
+
+
+def test_a_search_matching_nothing_says_no_locality_has_services(client, befriending):
+    response = client.get(SEARCH, {"q": "xylophone"})
+    assert "No locality has services that match this search" in response.content.decode()
 
 
 def test_chosen_filters_stay_ticked(client, befriending):
@@ -226,26 +243,35 @@ def test_results_are_paginated_keeping_the_filters(client, settings, day_centre)
     assert names(client.get(SEARCH, {"self_referral": "1", "page": "2"})) == ["Charlie"]
 
 
+@pytest.mark.parametrize("repeated", [False, True], ids=["first", "repeated"])
 @pytest.mark.parametrize("size", [3, 30])
 def test_search_page_query_count_does_not_grow_with_the_directory(
-    db, client, django_assert_num_queries, size
+    db, client, django_assert_num_queries, size, repeated
 ):
     north = f.LocalityFactory(name="North", slug="north")
     populate(size, localities=[north], terms=[shipped_term("befriending")])
-    # localities, needs, count, page, page's localities and terms, two facet counts
-    with django_assert_num_queries(8):
-        response = client.get(SEARCH, {"locality": "north", "self_referral": "0"})
+    query = {"locality": "north", "self_referral": "0"}
+    if repeated:
+        client.get(SEARCH, query)
+    # localities, needs, the summary (count, facets and first ids; or the check of the
+    # cached one), the page's services, their localities and terms
+    with django_assert_num_queries(6):
+        response = client.get(SEARCH, query)
     assert response.context["results"].total == size
 
 
+@pytest.mark.parametrize("repeated", [False, True], ids=["first", "repeated"])
 @pytest.mark.parametrize("size", [3, 30])
 def test_search_with_text_and_need_query_count_does_not_grow(
-    db, client, django_assert_num_queries, size
+    db, client, django_assert_num_queries, size, repeated
 ):
     populate(size, terms=[shipped_term("befriending")])
+    query = {"q": "support", "need": "social-connection"}
+    if repeated:
+        client.get(SEARCH, query)
     # as above, plus the need's descendants
-    with django_assert_num_queries(9):
-        response = client.get(SEARCH, {"q": "support", "need": "social-connection"})
+    with django_assert_num_queries(7):
+        response = client.get(SEARCH, query)
     assert response.context["results"].total == size
 
 

@@ -30,7 +30,7 @@ class Command(BaseCommand):
     help = "Internal to `joinedup bench`: build, search or oruk-import on one bench database."
 
     def add_arguments(self, parser):
-        parser.add_argument("step", choices=["build", "search", "oruk-import"])
+        parser.add_argument("step", choices=["build", "search", "oruk-import", "access"])
         parser.add_argument("--size", choices=list(SIZES), default="small")
         parser.add_argument("--services", type=int)
         parser.add_argument("--seed", type=int, default=1)
@@ -38,6 +38,13 @@ class Command(BaseCommand):
         parser.add_argument("--requests", type=int, default=120)
         parser.add_argument("--warmup", type=int, default=30)
         parser.add_argument("--workdir", type=Path)
+        parser.add_argument(
+            "--stages",
+            default="",
+            help="build: comma-separated generator stages the database must hold at their "
+            "current version (e.g. people); a database built without them is rebuilt",
+        )
+        parser.add_argument("--per-persona", type=int, default=10, help="access: cases each")
 
     def handle(self, *args, **options):
         _require_bench_database()
@@ -59,6 +66,7 @@ class Command(BaseCommand):
             state is DatabaseState.DEMO
             and marker.size == size.label
             and marker.seed == options["seed"]
+            and _holds_stages(marker, options["stages"])
         ):
             return {"reused": True, **_marker_figures(marker)}
         result = partnership_load(
@@ -89,6 +97,9 @@ class Command(BaseCommand):
             ),
         }
 
+    def _access(self, options) -> dict:
+        return _access_figures(options)
+
     def _oruk_import(self, options) -> dict:
         try:
             from benchmarks import oruk
@@ -102,6 +113,33 @@ class Command(BaseCommand):
         workdir = options["workdir"] or Path(settings.VAR_DIR) / "bench-oruk"
         workdir.mkdir(parents=True, exist_ok=True)
         return oruk.run(services=services, seed=options["seed"], workdir=workdir)
+
+
+def _holds_stages(marker, stages: str) -> bool:
+    """Whether the marker's build wrote each of `stages` at the generator's version now."""
+    from benchmarks.generator import STAGE_VERSIONS
+
+    wanted = [name.strip() for name in stages.split(",") if name.strip()]
+    built = getattr(marker, "stages", None) or {}
+    return all(built.get(name) == STAGE_VERSIONS.get(name, 1) for name in wanted)
+
+
+def _access_figures(options) -> dict:
+    from benchmarks import access
+    from joinedup.people import selectors as people_selectors
+
+    host = _served_host()
+    measured = dict(seed=options["seed"], runs=options["runs"], warmup=options["warmup"])
+    return {
+        "people": people_selectors.table_counts()["people"],
+        "access": access.run(host=host, per_persona=options["per_persona"], **measured),
+        "framework": yardsticks.framework(
+            client=Client(HTTP_HOST=host),
+            requests=options["requests"],
+            runs=options["runs"],
+            warmup=options["warmup"],
+        ),
+    }
 
 
 def _require_bench_database() -> None:

@@ -86,11 +86,13 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 f"Loaded the {marker.size} partnership (seed {marker.seed}): "
                 f"{marker.organisations} organisations, {marker.services} services, "
-                f"{result.counts.get('localities', 0)} localities, {len(result.accounts)} "
+                f"{result.counts.get('localities', 0)} localities, "
+                f"{result.counts.get('people', 0)} people, {len(result.accounts)} staff "
                 f"accounts, in {marker.build_seconds:.1f} s."
             )
         )
         self._accounts_table(result.accounts)
+        self._portal_table(result.portal_accounts)
         where = "generated; it is shown only now" if generated else "as given"
         self.stdout.write(f"\nEvery account's password ({where}): {password}")
         self.stdout.write(f"Log in at {LOGIN_PATH} ; all the data is synthetic.")
@@ -112,3 +114,11 @@ class Command(BaseCommand):
         for account in accounts:
             where = account.organisation_slug + (f" ({account.team})" if account.team else "")
             self.stdout.write(f"{account.username:<{width}}  {account.role.label:<28}  {where}")
+
+    def _portal_table(self, usernames) -> None:
+        """The people's own accounts: they log in at /portal/ and see their own record."""
+        if not usernames:
+            return
+        self.stdout.write("\nPeople (portal) — a person's own account, at /portal/:")
+        for username in usernames:
+            self.stdout.write(f"  {username}")
