@@ -125,6 +125,9 @@ def _checked_here(path: Path | str, catalogue: Catalogue) -> Iterator[Checked]:
         yield checker.check(index, data, source.position)
 
 
+STOP_SECONDS = 2.0
+
+
 def _checked_elsewhere(path: Path | str, catalogue: Catalogue) -> Iterator[Checked]:
     context = multiprocessing.get_context("fork")
     handed = context.Queue(maxsize=QUEUED_CHUNKS)
@@ -148,6 +151,11 @@ def _checked_elsewhere(path: Path | str, catalogue: Catalogue) -> Iterator[Check
         # be blocked on a full queue, so it is ended rather than waited for.
         if process.is_alive():
             process.terminate()
+            process.join(timeout=STOP_SECONDS)
+        if process.is_alive():
+            # SIGTERM is not always enough: a handler the fork inherited, or a child
+            # already flushing its queue into a pipe nobody reads, would wait forever.
+            process.kill()
         process.join()
         handed.close()
 
