@@ -28,7 +28,8 @@ def test_worker_stops_after_max_tasks(db):
     first = tasks.greeting.enqueue("North")
     second = tasks.greeting.enqueue("South")
 
-    call_command("worker", "--max-tasks", "1", "--interval", "0", verbosity=0)
+    # The periodic scheduler's own thread is tested in tests/core/test_periodic.py.
+    call_command("worker", "--max-tasks", "1", "--interval", "0", "--no-schedule", verbosity=0)
 
     first.refresh()
     second.refresh()

@@ -17,10 +17,15 @@ def _schedule(stop: threading.Event, every: float) -> None:
             periodic.enqueue_due()
         except Exception:  # a database blip must not stop the scheduler for good
             periodic.logger.exception("could not queue the periodic tasks")
-        finally:
+        try:
             close_old_connections()
+        except Exception:
+            periodic.logger.exception("could not close the scheduler's connection")
         stop.wait(every)
-    connection.close()
+    try:
+        connection.close()
+    except Exception:
+        periodic.logger.exception("could not close the scheduler's connection")
 
 
 class Command(BaseCommand):
@@ -69,14 +74,20 @@ class Command(BaseCommand):
         if options["max_tasks"]:
             worker_options["max_tasks"] = options["max_tasks"]
         stop = threading.Event()
+        scheduler = None
         if not (options["batch"] or options["no_schedule"]):
-            threading.Thread(
+            scheduler = threading.Thread(
                 target=_schedule,
                 args=(stop, options["schedule_every"]),
                 name="joinedup-periodic",
                 daemon=True,
-            ).start()
+            )
+            scheduler.start()
         try:
             call_command("db_worker", **worker_options)
         finally:
             stop.set()
+            if scheduler is not None:
+                # The scheduler finishes what it is doing and closes its connection
+                # before the worker returns: nothing of it outlives the command.
+                scheduler.join(timeout=30)
