@@ -341,31 +341,34 @@ class ConsentScopes:
     organisations: list
 
 
-def consent_scope_choices(*, user) -> ConsentScopes:
+def _consent_scopes(organisation_ids: set[int]) -> ConsentScopes:
+    """The partnerships these organisations belong to now, and those partnerships'
+    organisations with these ones: where a consent decision may apply."""
     from joinedup.directory.models import Organisation
     from joinedup.partnerships.models import Partnership, PartnershipMember
 
-    membership = getattr(user, "acting_membership", None)
-    if membership is None:
-        return ConsentScopes([], [])
-    today = timezone.localdate()
-    members_now = PartnershipMember.objects.active_on(today)
+    members_now = PartnershipMember.objects.active_on(timezone.localdate())
     partnerships = list(
         Partnership.objects.filter(
-            pk__in=members_now.filter(organisation_id=membership.organisation_id).values(
-                "partnership_id"
-            )
+            pk__in=members_now.filter(organisation_id__in=organisation_ids).values("partnership_id")
         ).order_by("name")
     )
     organisations = list(
         Organisation.objects.filter(
-            Q(pk=membership.organisation_id)
+            Q(pk__in=organisation_ids)
             | Q(pk__in=members_now.filter(partnership__in=partnerships).values("organisation_id"))
         )
-        .only("id", "public_id", "name")
+        .only("id", "public_id", "name", "slug")
         .order_by("name")
     )
     return ConsentScopes(partnerships, organisations)
+
+
+def consent_scope_choices(*, user) -> ConsentScopes:
+    membership = getattr(user, "acting_membership", None)
+    if membership is None:
+        return ConsentScopes([], [])
+    return _consent_scopes({membership.organisation_id})
 
 
 @dataclass
@@ -920,32 +923,14 @@ def portal_consent_scopes(*, person: Person) -> ConsentScopes:
     """Where the person may give or refuse permission to share: the partnerships of the
     organisations that look after them now (a care relationship, or the practice they
     are registered with), and the organisations of those partnerships."""
-    from joinedup.directory.models import Organisation
-    from joinedup.partnerships.models import Partnership, PartnershipMember
-
-    now = timezone.now()
     caring = set(
-        CareRelationship.objects.active_at(now)
+        CareRelationship.objects.active_at(timezone.now())
         .filter(person=person)
         .values_list("organisation_id", flat=True)
     )
     if person.gp_practice_id:
         caring.add(person.gp_practice_id)
-    members_now = PartnershipMember.objects.active_on(timezone.localdate(now))
-    partnerships = list(
-        Partnership.objects.filter(
-            pk__in=members_now.filter(organisation_id__in=caring).values("partnership_id")
-        ).order_by("name")
-    )
-    organisations = list(
-        Organisation.objects.filter(
-            Q(pk__in=caring)
-            | Q(pk__in=members_now.filter(partnership__in=partnerships).values("organisation_id"))
-        )
-        .only("id", "public_id", "name", "slug")
-        .order_by("name")
-    )
-    return ConsentScopes(partnerships, organisations)
+    return _consent_scopes(caring)
 
 
 def portal_consent_decision_get(*, user, decision_id) -> ConsentDecision:

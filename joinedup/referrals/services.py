@@ -196,6 +196,17 @@ def _targets(service) -> tuple[int, int]:
     return defaults["acknowledge_days"], defaults["first_contact_days"]
 
 
+def _submitted(service, now: datetime) -> dict:
+    """What submission sets: when, and the targets' dates in working days from today."""
+    acknowledge_days, first_contact_days = _targets(service)
+    today = timezone.localdate(now)
+    return {
+        "submitted_at": now,
+        "acknowledge_by": workdays.add_working_days(today, acknowledge_days),
+        "first_contact_by": workdays.add_working_days(today, first_contact_days),
+    }
+
+
 def _text(errors: dict, data: dict, name: str, label: str, *, required: bool) -> str:
     value = (data.get(name) or "").strip()
     if required and not value:
@@ -469,13 +480,7 @@ def _check_destination(step, referral, reason, *, signposting="", to_meeting=Fal
 def _updates_for(step, referral, reason, now, *, signposting="", to_meeting=False, services=()):
     updates: dict[str, Any] = {}
     if step.name == "submit":
-        acknowledge_days, first_contact_days = _targets(referral.service)
-        today = timezone.localdate(now)
-        updates.update(
-            submitted_at=now,
-            acknowledge_by=workdays.add_working_days(today, acknowledge_days),
-            first_contact_by=workdays.add_working_days(today, first_contact_days),
-        )
+        updates.update(_submitted(referral.service, now))
     if step.closes:
         destination = {
             "decline": (signposting or "").strip()
@@ -535,15 +540,9 @@ def _linked(parent: Referral, service, *, redirect: bool) -> Referral:
         bounce_count=parent.bounce_count + (1 if redirect else 0),
     )
     child.needs.set(parent.needs.all())
-    acknowledge_days, first_contact_days = _targets(service)
     now = timezone.now()
-    today = timezone.localdate(now)
     Referral.objects.filter(pk=child.pk).update(
-        status=Status.SUBMITTED,
-        version=2,
-        submitted_at=now,
-        acknowledge_by=workdays.add_working_days(today, acknowledge_days),
-        first_contact_by=workdays.add_working_days(today, first_contact_days),
+        status=Status.SUBMITTED, version=2, **_submitted(service, now)
     )
     Transition.objects.create(
         referral=child,

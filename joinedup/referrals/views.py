@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from joinedup.access.categories import Category, categories_for
 from joinedup.core.exceptions import Conflict, NotFound, PermissionDenied
 from joinedup.directory import selectors as directory_selectors
+from joinedup.people import forms as people_forms
 from joinedup.people import selectors as people_selectors
 from joinedup.referrals import forms, selectors, services
 from joinedup.referrals.models import Status
@@ -69,7 +70,7 @@ def referral_create(request):
     )
     status = 200
     if request.method == "POST":
-        status = 400 if _forged(form) else 200
+        status = 400 if people_forms.offered_values_forged(form) else 200
         if form.is_valid():
             try:
                 referral = _create(request, form, service)
@@ -89,11 +90,6 @@ def referral_create(request):
         "idempotency_key": request.POST.get("idempotency_key") or uuid.uuid4().hex,
     }
     return render(request, "referrals/referral_form.html", context, status=status)
-
-
-def _forged(form) -> bool:
-    codes = {"invalid_choice", "invalid_list"}
-    return any(e.code in codes for errors in form.errors.as_data().values() for e in errors)
 
 
 def _question_fields(form) -> dict[str, str]:
