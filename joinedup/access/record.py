@@ -82,17 +82,22 @@ def _break_glass(viewer: Viewer, at: datetime, person_ref: str) -> Exists | Q:
     return Exists(_break_glass_rows(viewer, at).filter(person=OuterRef(person_ref)))
 
 
-def _consent_rows(state: str, at: datetime):
-    """Active consent rows of one state for the entry's person and category.
+def _consent_rows(state: str, at: datetime, category: str | None = None):
+    """Active consent rows of one state for the entry's person and category (the
+    entry's own column, or `category` for records of one fixed category).
 
     Used inside a SharingRule subquery, so OuterRef(OuterRef(...)) reaches the entry.
     """
     return Consent.objects.active_at(at).filter(
-        person=OuterRef(OuterRef("person")), category=OuterRef(OuterRef("category")), state=state
+        person=OuterRef(OuterRef("person")),
+        category=category or OuterRef(OuterRef("category")),
+        state=state,
     )
 
 
-def _shared(viewer: Viewer, at: datetime, *, by_consent_only: bool = False) -> Exists:
+def _shared(
+    viewer: Viewer, at: datetime, *, by_consent_only: bool = False, category: str | None = None
+) -> Exists:
     """Rules 2 and 3 for another organisation's entry: an ISA in force, of a partnership
     both organisations belong to now, covers the category for the viewer's role; if it
     requires explicit consent, the person has given it; no objection (for that
@@ -102,10 +107,10 @@ def _shared(viewer: Viewer, at: datetime, *, by_consent_only: bool = False) -> E
     today = timezone.localdate(at)
     members_now = PartnershipMember.objects.active_on(today)
     scope_partnership = Q(partnership_id=OuterRef("agreement__partnership_id"))
-    override = Exists(_consent_rows(ConsentState.OVERRIDE, at).filter(scope_partnership))
-    explicit = Exists(_consent_rows(ConsentState.EXPLICIT, at).filter(scope_partnership))
+    override = Exists(_consent_rows(ConsentState.OVERRIDE, at, category).filter(scope_partnership))
+    explicit = Exists(_consent_rows(ConsentState.EXPLICIT, at, category).filter(scope_partnership))
     objection = Exists(
-        _consent_rows(ConsentState.OBJECTION, at).filter(
+        _consent_rows(ConsentState.OBJECTION, at, category).filter(
             scope_partnership | Q(organisation_id=viewer.organisation_id)
         )
     )
@@ -118,7 +123,7 @@ def _shared(viewer: Viewer, at: datetime, *, by_consent_only: bool = False) -> E
     rules = SharingRule.objects.filter(
         consent_ok & ~objection,
         role=viewer.role,
-        category=OuterRef("category"),
+        category=category or OuterRef("category"),
         agreement__starts_on__lte=today,
     ).filter(Q(agreement__ends_on__isnull=True) | Q(agreement__ends_on__gte=today))
     rules = rules.filter(
@@ -480,6 +485,51 @@ def own_entries(user, entries: QuerySet) -> QuerySet:
     return entries.filter(
         person__portal_user_id=user_id, withheld_from_person=False, erased_at__isnull=True
     ).exclude(category__in=sorted(WITHHELD_FROM_PERSON_CATEGORIES))
+
+
+# --- Person-level records of one category (issue 5) ------------------------------------
+#
+# Care plans, contacts and outcome measures are person-level records that are not
+# entries: each kind belongs to one category (`Category.CARE_PLAN`, `ACTIVITY`,
+# `OUTCOMES`), and its model has `person` and `owning_organisation`. They obey the
+# entries' rules, with the category fixed by the kind of record: the viewer's role sees
+# the category (rule 1); the record is the viewer's organisation's or shared with it by
+# an agreement in force, with consent where the agreement requires it and no objection
+# (rules 2 and 3); the viewer's team has a care relationship with the person (rule 5);
+# or the viewer has broken glass. Nothing is sealed: a record of this kind that must be
+# kept within a team is written as a sealed entry instead.
+
+
+def _records_condition(category: str):
+    def build(viewer: Viewer, at: datetime):
+        own = Q(owning_organisation_id=viewer.organisation_id)
+        shared = _shared(viewer, at, category=category)
+        ordinary = _relationship(viewer, at, "person") & (own | shared)
+        return ordinary | _break_glass(viewer, at, "person")
+
+    return build
+
+
+def record_visibility(
+    user, records: QuerySet, *, category: str, at: datetime | None = None
+) -> QuerySet:
+    """The records of `category` in `records` that `user` may see, filtered in SQL: the
+    entries' rules (rules 1, 2, 3 and 5, and break-glass) with the category fixed.
+    A portal account sees none here: its own records come from `own_records`."""
+    viewer = Viewer.of(user)
+    if viewer is None or category not in categories_for(viewer.role):
+        return records.none()
+    at = at or timezone.now()
+    build = _records_condition(str(category))
+    name = f"records:{category}"
+    return records.filter(_condition(records.model, name, viewer, at, build))
+
+
+def own_records(user, records: QuerySet) -> QuerySet:
+    """The records of the user's own person (care plans, contacts, outcome measures),
+    through their portal account; none for staff."""
+    user_id = _portal_user_id(user)
+    return records.none() if user_id is None else records.filter(person__portal_user_id=user_id)
 
 
 # --- Referrals (DESIGN §6) -----------------------------------------------------------

@@ -399,3 +399,40 @@ def test_an_override_is_never_recorded_as_the_persons_consent(trust, day_centre,
         recorded_at=now - dt.timedelta(days=1),
     )
     assert record.explain_entry(volunteer, entry).basis != "consent"
+
+
+# Records of one fixed category that are not entries (care plans, contacts, outcome
+# measures: issue 5) obey the same rules through `record_visibility`. Held to the same
+# table, over the entries themselves (they have the columns the rules read), in every
+# situation but a sealed entry's: such records are never sealed.
+UNSEALED_SITUATIONS = tuple(s for s in SITUATIONS if "sealed" not in s)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("category", CATEGORIES)
+@pytest.mark.parametrize("role", ROLES)
+def test_records_of_one_category_follow_the_same_table(matrix, role, category):
+    entries = RecordEntry.objects.filter(category=category)
+    seen = set(
+        record.record_visibility(matrix.viewers[role], entries, category=category).values_list(
+            "pk", flat=True
+        )
+    )
+    for situation in UNSEALED_SITUATIONS:
+        entry = matrix.entries[situation, category]
+        expected = SITUATIONS[situation](role, category) is not None
+        assert (entry.pk in seen) == expected, situation
+
+
+@pytest.mark.django_db
+def test_own_records_are_the_portal_persons_and_nobody_elses(trust):
+    from tests.portal.portal_support import portal_account
+
+    author = f.member(trust, "clinician", username="own.records.author")
+    person, other = rs.person(trust), rs.person(trust)
+    mine = rs.entries(person, trust, author, ["care_plan"])
+    rs.entries(other, trust, author, ["care_plan"])
+    account = portal_account(person)
+    rows = record.own_records(account, RecordEntry.objects.all())
+    assert {e.pk for e in rows} == {e.pk for e in mine}
+    assert not record.own_records(author, RecordEntry.objects.all()).exists()

@@ -5,14 +5,20 @@ Every `.py` file under `joinedup/` is parsed; importing a person-level model, us
 manager (`Person.objects`), or fetching it by name (`apps.get_model("people", ...)`) is
 allowed only in the modules that own the data or the policy: people's and referrals'
 models, selectors and services (each read filtered by `access.record`: referrals by
-`referral_visibility`), and the policy itself. Everything else — views, APIs, forms,
-and later apps such as meetings — calls into those selectors and services.
+`referral_visibility`), and the policy itself. Everything else — views, APIs, forms —
+calls into those selectors and services.
+
+The apps of joint working (issue 5: care plans, activity, outcomes, meetings) own
+person-level models of their own, read through `access.record.record_visibility`. Their
+models, selectors, services and admin may reach their own app's models, and no other
+app's: a meeting reads referrals through `referrals.selectors`, not `Referral.objects`.
 
 An import under `if TYPE_CHECKING:` is let through: it exists only for annotations and
 cannot query anything.
 """
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -33,8 +39,21 @@ PERSON_LEVEL_MODELS = frozenset(
         "MeetingQueueItem",
     }
 )
-OWNING_PACKAGES = ("joinedup.people", "joinedup.access", "joinedup.referrals")
-OWNING_APP_LABELS = frozenset({"people", "access", "referrals"})
+# The person-level models of the apps of joint working, by app: each reaches only its own.
+JOINT_WORKING_MODELS: dict[str, frozenset[str]] = {
+    "careplans": frozenset(),
+    "activity": frozenset(),
+    "outcomes": frozenset(),
+    "meetings": frozenset(),
+}
+PERSON_LEVEL_MODELS = PERSON_LEVEL_MODELS | frozenset().union(*JOINT_WORKING_MODELS.values())
+OWNING_PACKAGES = (
+    "joinedup.people",
+    "joinedup.access",
+    "joinedup.referrals",
+    *(f"joinedup.{app}" for app in JOINT_WORKING_MODELS),
+)
+OWNING_APP_LABELS = frozenset({"people", "access", "referrals", *JOINT_WORKING_MODELS})
 MANAGERS = frozenset({"objects", "_default_manager", "_base_manager"})
 PEOPLE_MODULES_ALLOWED = frozenset({"models.py", "selectors.py", "services.py", "admin.py"})
 
@@ -47,9 +66,20 @@ def is_allowed(path: str) -> bool:
     app, rest = parts[1], parts[2:]
     if app in {"access", "audit"}:  # the policy itself; audit stores ids only
         return True
-    if app in {"people", "referrals"}:
+    if app in {"people", "referrals", *JOINT_WORKING_MODELS}:
         return rest[0] == "migrations" or (len(rest) == 1 and rest[0] in PEOPLE_MODULES_ALLOWED)
     return False
+
+
+def _own_models(path: str) -> frozenset[str]:
+    """The person-level models a joint-working app's module may reach: its own app's."""
+    return JOINT_WORKING_MODELS.get(path.split("/")[1], frozenset())
+
+
+def _reaches_another_apps_models(path: str, use: str) -> bool:
+    """A use (as `person_data_uses` reports it) of a model that is not the app's own."""
+    named = re.findall(r"\b([A-Z][A-Za-z]+)\b", use)
+    return any(n in PERSON_LEVEL_MODELS and n not in _own_models(path) for n in named)
 
 
 def _module_name(path: str) -> tuple[str, bool]:
@@ -147,6 +177,15 @@ def test_no_module_outside_people_and_access_reaches_person_level_models():
         if not is_allowed(path)
         for use in person_data_uses((ROOT / path).read_text(), path)
     ]
+    offenders += [
+        f"{path}:{use}"
+        for path in _python_files()
+        if is_allowed(path)
+        and path.split("/")[1] in JOINT_WORKING_MODELS
+        and "/migrations/" not in path
+        for use in person_data_uses((ROOT / path).read_text(), path)
+        if _reaches_another_apps_models(path, use)
+    ]
     assert not offenders, (
         "Reach person-level data through joinedup.people.selectors/services (which ask "
         "joinedup.access.record), not directly:\n" + "\n".join(offenders)
@@ -182,7 +221,10 @@ def test_the_checker_sees_the_policys_own_queries():
         ("joinedup/referrals/services.py", True),
         ("joinedup/referrals/views.py", False),
         ("joinedup/referrals/api.py", False),
-        ("joinedup/meetings/models.py", False),
+        ("joinedup/meetings/models.py", True),
+        ("joinedup/meetings/selectors.py", True),
+        ("joinedup/meetings/views.py", False),
+        ("joinedup/careplans/api.py", False),
         ("joinedup/directory/views.py", False),
         ("joinedup/peoples/models.py", False),
         ("joinedup/api.py", False),
@@ -277,3 +319,9 @@ def test_the_checker_reports_each_way_of_reaching_the_models(path, source, expec
 )
 def test_the_checker_lets_through_what_does_not_reach_the_models(source):
     assert person_data_uses(source, "joinedup/referrals/views.py") == []
+
+
+def test_a_joint_working_app_may_not_reach_another_apps_person_level_models():
+    path = "joinedup/meetings/selectors.py"
+    uses = person_data_uses("from joinedup.referrals.models import Referral\n", path)
+    assert uses and all(_reaches_another_apps_models(path, u) for u in uses)
