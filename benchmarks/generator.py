@@ -19,6 +19,7 @@ in `STAGES` that plans from its own stream and writes with bulk inserts, finding
 earlier stages wrote through `Loaded`.
 """
 
+import importlib
 import json
 import random
 import uuid
@@ -931,6 +932,17 @@ def _write_referrals(partnership: Partnership, loaded: Loaded, progress: bool) -
     referrals.write_referrals(partnership, loaded, progress)
 
 
+def _write_from(module: str) -> "Stage":
+    """A stage written by `benchmarks.<module>.write(partnership, loaded, progress)`,
+    imported when it runs (each imports the app it writes, which needs settings)."""
+
+    def write(partnership: Partnership, loaded: Loaded, progress: bool) -> None:
+        importlib.import_module(f"benchmarks.{module}").write(partnership, loaded, progress)
+
+    write.__name__ = f"_write_{module}"
+    return write
+
+
 Stage = Callable[[Partnership, Loaded, bool], None]
 STAGES: tuple[tuple[str, Stage], ...] = (
     ("localities", _write_localities),
@@ -942,10 +954,24 @@ STAGES: tuple[tuple[str, Stage], ...] = (
     ("people", _write_people),
     # Referrals along the lifecycle, through the state machine (demo and small only).
     ("referrals", _write_referrals),
+    # Joint working (issue 5): care plans, activity, outcome measures, then the joint
+    # referral meetings, whose agendas take in what the stages before them wrote.
+    ("careplans", _write_from("careplans")),
+    ("activity", _write_from("activity")),
+    ("outcomes", _write_from("outcomes")),
+    ("meetings", _write_from("meetings")),
 )
 # A stage's version goes up when what it writes changes, so `joinedup bench` can tell a
 # database built before the change (its marker records the versions) and rebuild it.
-STAGE_VERSIONS: dict[str, int] = {"people": 1, "staff": 1, "referrals": 1}
+STAGE_VERSIONS: dict[str, int] = {
+    "people": 1,
+    "staff": 1,
+    "referrals": 1,
+    "careplans": 1,
+    "activity": 1,
+    "outcomes": 1,
+    "meetings": 1,
+}
 
 
 def load(partnership: Partnership, *, progress: bool = False) -> Loaded:
