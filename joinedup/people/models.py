@@ -286,6 +286,9 @@ class RelationshipKind(models.TextChoices):
     ALLOCATION = "allocation", "Allocated to the team"
     CASELOAD = "caseload", "On the team's caseload"
     CARE_TEAM = "care_team", "In the care team"
+    # The organisations at a joint referral meeting, for the people on its agenda, while
+    # the meeting is open (issue 5).
+    JOINT_MEETING = "joint_meeting", "On a joint referral meeting's agenda"
 
 
 class CareRelationshipQuerySet(models.QuerySet):
