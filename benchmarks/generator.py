@@ -67,6 +67,10 @@ class Size:
     # People in the shared record (benchmarks.people): the hand-written cast, then
     # generated people up to this total.
     people: int = 60
+    # Referrals written in bulk as years of history (benchmarks.referral_history); the
+    # demo's own dozen are made through the state machine (benchmarks.referrals).
+    referrals: int = 0
+    referrals_rescaled: bool = False
 
     @property
     def is_generated(self) -> bool:
@@ -74,7 +78,8 @@ class Size:
 
     @property
     def label(self) -> str:
-        return self.name if not self.is_generated else f"{self.name}-{self.services}"
+        label = self.name if not self.is_generated else f"{self.name}-{self.services}"
+        return f"{label}-r{self.referrals}" if self.referrals_rescaled else label
 
 
 SIZES = {
@@ -91,6 +96,7 @@ SIZES = {
         councils=2,
         public_health=1,
         people=400_000,
+        referrals=1_000_000,
     ),
     # England: about 6,300 GP practices, 50 mental health trusts, 150 councils.
     "national": Size(
@@ -103,17 +109,26 @@ SIZES = {
         councils=150,
         public_health=150,
         people=4_000_000,
+        referrals=10_000_000,
     ),
 }
 
 
-def size_named(name: str, *, services: int | None = None) -> Size:
-    """A size by name; `services` rescales a generated size (the 10k/100k ratio scenario)."""
+def size_named(name: str, *, services: int | None = None, referrals: int | None = None) -> Size:
+    """A size by name; `services` rescales a generated size (the 10k/100k ratio scenario)
+    and `referrals` sets how many referrals of history it holds (the worklist's
+    1M/10k ratio)."""
     if name not in SIZES:
         raise ValueError(f"unknown size {name!r}: choose from {', '.join(SIZES)}")
     size = SIZES[name]
-    if services is None or services == size.services:
-        return size
+    if services is not None and services != size.services:
+        size = _rescaled(name, size, services)
+    if referrals is not None and referrals != size.referrals:
+        size = replace(size, referrals=referrals, referrals_rescaled=True)
+    return size
+
+
+def _rescaled(name: str, size: Size, services: int) -> Size:
     if not size.is_generated:
         raise ValueError(f"the {name} size is hand-written: only ics and national rescale")
     factor = services / size.services
@@ -132,6 +147,7 @@ def size_named(name: str, *, services: int | None = None) -> Size:
         councils=scaled(size.councils, 1),
         public_health=scaled(size.public_health, 1),
         people=scaled(size.people, demo.people),
+        referrals=scaled(size.referrals, 0),
     )
 
 
@@ -954,6 +970,8 @@ STAGES: tuple[tuple[str, Stage], ...] = (
     ("people", _write_people),
     # Referrals along the lifecycle, through the state machine (demo and small only).
     ("referrals", _write_referrals),
+    # Years of referrals in bulk, `Size.referrals` of them (the generated sizes).
+    ("referral_history", _write_from("referral_history")),
     # Joint working (issue 5): care plans, activity, outcome measures, then the joint
     # referral meetings, whose agendas take in what the stages before them wrote.
     ("careplans", _write_from("careplans")),
@@ -967,6 +985,7 @@ STAGE_VERSIONS: dict[str, int] = {
     "people": 1,
     "staff": 1,
     "referrals": 1,
+    "referral_history": 1,
     "careplans": 1,
     "activity": 1,
     "outcomes": 1,
