@@ -310,6 +310,17 @@ def service_get(*, public_id) -> Service | None:
     return _service_detail_queryset().filter(public_id=public_id).first()
 
 
+def service_to_refer(*, public_id) -> Service | None:
+    """One service as a referral to it needs it: its organisation, how it takes
+    referrals and the needs it lists — not the whole page `service_get` reads."""
+    return (
+        Service.objects.select_related("organisation")
+        .prefetch_related("taxonomy_terms")
+        .filter(public_id=public_id)
+        .first()
+    )
+
+
 def service_list_editable(*, user) -> QuerySet:
     return policy.services_editable_by(user, Service.objects.select_related("organisation"))
 

@@ -114,8 +114,10 @@ def _referral(r, needs: list[str] | None = None) -> dict:
     }
 
 
-def _detail(user, public_id) -> dict:
-    view = selectors.referral_view(user=user, public_id=public_id)
+def _detail(user, public_id, *, audit: bool = True) -> dict:
+    # A referral the caller has just made or moved is shown back without a second audit
+    # event: the write's own event records it (and a second would hold the chain's lock).
+    view = selectors.referral_view(user=user, public_id=public_id, audit=audit)
     body = _referral(view.referral, needs=[t.code for t in view.needs])
     body["transitions"] = [
         {
@@ -163,7 +165,7 @@ def referral_create(
     idempotency_key: Annotated[str, Header(alias="Idempotency-Key", max_length=100)] = "",
 ):
     person = people_selectors.person_get(user=request.auth, public_id=payload.person, audit=False)
-    service = directory_selectors.service_get(public_id=payload.service)
+    service = directory_selectors.service_to_refer(public_id=payload.service)
     if service is None:
         raise NotFound("There is no such service")
     terms = {t.code: t for t in service.taxonomy_terms.all()}
@@ -184,7 +186,8 @@ def referral_create(
     response["Location"] = request.build_absolute_uri(
         reverse("api-1:referral", kwargs={"id": referral.public_id})
     )
-    return Status(200 if created.replayed else 201, _detail(request.auth, referral.public_id))
+    body = _detail(request.auth, referral.public_id, audit=created.replayed)
+    return Status(200 if created.replayed else 201, body)
 
 
 class ReferralFilters(Schema):
@@ -233,7 +236,7 @@ def referral_transition(request, id: PathId, payload: TransitionIn):
     referral = selectors.referral_get(user=request.auth, public_id=id, audit=False)
     targets = []
     for service_id in payload.services:
-        service = directory_selectors.service_get(public_id=service_id)
+        service = directory_selectors.service_to_refer(public_id=service_id)
         if service is None:
             raise NotFound(f"There is no service {service_id}")
         targets.append(service)
@@ -247,7 +250,7 @@ def referral_transition(request, id: PathId, payload: TransitionIn):
         to_meeting=payload.to_meeting,
         services=targets,
     )
-    return _detail(request.auth, referral.public_id)
+    return _detail(request.auth, referral.public_id, audit=False)
 
 
 class WorklistFilters(Schema):

@@ -142,7 +142,7 @@ def self_referral_create(
     limited = ratelimit.hit(ratelimit.SUBMIT, ratelimit.client_address(request))
     if limited:
         return _too_many(limited, "Too many referrals from this address")
-    service = directory_selectors.service_get(public_id=payload.service)
+    service = directory_selectors.service_to_refer(public_id=payload.service)
     if service is None:
         raise ValidationError({"service": "There is no such service in the directory"})
     receipt = services.self_referral_create(

@@ -87,8 +87,8 @@ class ReferralView:
         return self.referral.bounce_count >= BOUNCES_TO_ESCALATE
 
 
-def referral_view(*, user, public_id) -> ReferralView:
-    referral = referral_get(user=user, public_id=public_id)
+def referral_view(*, user, public_id, audit: bool = True) -> ReferralView:
+    referral = referral_get(user=user, public_id=public_id, audit=audit)
     transitions = list(
         referral.transitions.select_related("actor", "actor_organisation", "linked_referral")
     )

@@ -39,6 +39,14 @@ SEARCH_STATE_MEANING = {
     "warm": "every search of the mix run once first — repeated searches, served by the cache",
 }
 RATIO_SIZES, RATIO_TARGET = ("national", "10k"), 2.0
+# The referrals scenario: label: (generator size, referrals of history, database). The
+# ratio's small end is the demo partnership with 10,000 referrals of history; its large
+# end the ICS size, with its million (the database the search and access scenarios use).
+REFERRAL_SIZES = {
+    "r10k": ("demo", 10_000),
+    "ics": ("ics", None),
+}
+REFERRAL_RATIO_SIZES = ("ics", "r10k")
 # DESIGN.md §9, when the scenario does not name its own targets.
 ORUK_TARGETS = {"seconds": 60.0, "peak_rss_mib": 1024.0}
 
@@ -50,7 +58,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("scenario", choices=["search", "oruk-import", "access"])
+        parser.add_argument("scenario", choices=["search", "oruk-import", "access", "referrals"])
         parser.add_argument(
             "--sizes",
             default="ics,national",
@@ -64,6 +72,15 @@ class Command(BaseCommand):
         parser.add_argument("--services", type=int, default=100_000, help="oruk-import size")
         parser.add_argument("--pgbench-seconds", type=int, default=10)
         parser.add_argument(
+            "--clients", type=int, default=16, help="referrals: concurrent submitting clients"
+        )
+        parser.add_argument(
+            "--submit-seconds", type=float, default=20.0, help="referrals: submission timed for"
+        )
+        parser.add_argument(
+            "--web-workers", type=int, default=4, help="referrals: gunicorn workers serving"
+        )
+        parser.add_argument(
             "--rebuild", action="store_true", help="rebuild the bench databases even if built"
         )
         parser.add_argument("--json", type=Path, help="also write every figure to this file")
@@ -75,6 +92,8 @@ class Command(BaseCommand):
             report = self._search(server, options)
         elif options["scenario"] == "access":
             report = self._access(server, options)
+        elif options["scenario"] == "referrals":
+            report = self._referrals(server, options)
         else:
             report = self._oruk_import(server, options)
         if options["json"]:
@@ -226,6 +245,107 @@ class Command(BaseCommand):
         first = next(iter(report["sizes"].values()))
         out("personas: " + ", ".join(first["access"]["personas"]))
 
+    # --- referrals: worklists over history, and submission under load -----------------
+
+    def _referrals(self, server: str, options) -> dict:
+        from benchmarks import referral_load
+
+        seed = options["seed"]
+        report = {"scenario": "referrals", "seed": seed, "runs": options["runs"], "sizes": {}}
+        load_before = _load_average()
+        report["pgbench_before"] = self._pgbench(server, options)
+        for label in _referral_labels(options["sizes"]):
+            size, referrals = REFERRAL_SIZES[label]
+            database = f"joinedup_bench_{label}_s{seed}"
+            url = _prepare_database(server, database, rebuild=options["rebuild"])
+            self.stderr.write(f"--- {label}: building or reusing {database}")
+            build_args = ["--size", size, "--seed", str(seed)]
+            build_args += ["--stages", "people,referral_history"]
+            if referrals:
+                build_args += ["--referrals", str(referrals)]
+            build = _bench_run("build", build_args, url)
+            self.stderr.write(f"--- {label}: measuring worklists and submission")
+            args = [
+                *_measure_args(options),
+                "--clients", str(options["clients"]),
+                "--submit-seconds", str(options["submit_seconds"]),
+                "--web-workers", str(options["web_workers"]),
+            ]  # fmt: skip
+            measured = _bench_run("referrals", args, url)
+            report["sizes"][label] = {"database": database, "build": build, **measured}
+        report["pgbench_after"] = self._pgbench(server, options)
+        report["load_average"] = {"before": load_before, "after": _load_average()}
+        report["targets"] = {
+            "worklist_p95_ms": referral_load.WORKLIST_P95_TARGET_MS,
+            "worklist_ratio": referral_load.WORKLIST_RATIO_TARGET,
+            "submit_per_second": referral_load.SUBMIT_RATE_TARGET,
+            "submit_p99_ms": referral_load.SUBMIT_P99_TARGET_MS,
+        }
+        self._print_referrals(report)
+        return report
+
+    def _print_referrals(self, report: dict) -> None:
+        out = self.stdout.write
+        targets = report["targets"]
+        out(
+            f"\njoinedup bench referrals — seed {report['seed']}, medians of {report['runs']} "
+            f"runs; worklist target p95 ≤ {targets['worklist_p95_ms']:g} ms"
+        )
+        out(
+            f"{'size':<6}{'referrals':>10}{'build s':>9}  {'page':<8}{'p50 ms':>8}{'p95 ms':>8}"
+            f"{'p99 ms':>8}  {'result':<10}{'queries':<10}{'F p50':>7}{'F p95':>7}"
+        )
+        sizes = report["sizes"]
+        for label, figures in sizes.items():
+            build = figures["build"]
+            built = f"{build['build_seconds']:.0f}" + ("*" if build["reused"] else "")
+            framework = figures["framework"]
+            work = figures["worklists"]
+            for kind, page in [*work["pages"].items(), ("all", work["all"])]:
+                over = page["p95"] - targets["worklist_p95_ms"]
+                result = "PASS" if over <= 0 else f"MISS +{over:.0f}"
+                queries = sorted(set(work["queries"].get(kind, {}).values()))
+                out(
+                    f"{label:<6}{figures['referrals']:>10}{built:>9}  {kind:<8}"
+                    f"{page['p50']:>8.1f}{page['p95']:>8.1f}{page['p99']:>8.1f}  {result:<10}"
+                    f"{'/'.join(map(str, queries)) or '-':<10}{framework['p50']:>7.1f}"
+                    f"{framework['p95']:>7.1f}"
+                )
+        big, small = REFERRAL_RATIO_SIZES
+        if big in sizes and small in sizes:
+            ratio = sizes[big]["worklists"]["all"]["p95"] / sizes[small]["worklists"]["all"]["p95"]
+            verdict = "PASS" if ratio <= targets["worklist_ratio"] else "MISS"
+            out(
+                f"worklist ratio p95({big}) ÷ p95({small}) = {ratio:.2f}   target ≤ "
+                f"{targets['worklist_ratio']:g}   {verdict}"
+            )
+        out(
+            f"\nsubmission: POST /api/v1/referrals, target ≥ {targets['submit_per_second']:g}/s "
+            f"with p99 ≤ {targets['submit_p99_ms']:g} ms"
+        )
+        for label, figures in sizes.items():
+            submit = figures["submit"]
+            latency = submit["latency_ms"] or {"p50": 0, "p95": 0, "p99": 0}
+            rate_ok = submit["per_second"] >= targets["submit_per_second"]
+            p99_ok = latency["p99"] <= targets["submit_p99_ms"]
+            out(
+                f"{label:<6}{submit['clients']} clients, {submit['web_workers']} gunicorn workers: "
+                f"{submit['per_second']:g}/s ({'PASS' if rate_ok else 'MISS'}), p50 "
+                f"{latency['p50']:g} / p95 {latency['p95']:g} / p99 {latency['p99']:g} ms "
+                f"({'PASS' if p99_ok else 'MISS'}); answers {submit['statuses']}"
+            )
+            for error in submit["errors"]:
+                out(f"{label:<6}  error: {error}")
+        load = report.get("load_average")
+        if load:
+            out(f"load average (1, 5, 15 min): before {load['before']}, after {load['after']}")
+        for when in ("pgbench_before", "pgbench_after"):
+            out(f"P ({when.split('_')[1]}): {_pgbench_text(report[when])}")
+        for label, figures in sizes.items():
+            work = figures["worklists"]
+            opened = ", ".join(f"{k} {v}" for k, v in work["open_on_worklists"].items())
+            out(f"{label}: open referrals on each persona's worklist: {opened}")
+
     # --- ORUK import -----------------------------------------------------------------
 
     def _oruk_import(self, server: str, options) -> dict:
@@ -272,6 +392,20 @@ def _access_labels(sizes: str) -> list[str]:
     if unknown:
         raise CommandError(f"unknown sizes {sorted(unknown)}: choose from {', '.join(BENCH_SIZES)}")
     return [label for label in BENCH_SIZES if label in wanted | {"small"}]
+
+
+def _referral_labels(sizes: str) -> list[str]:
+    """The referrals scenario's sizes: `ics` (the default) and always `r10k`, the ratio's
+    small end; `small` and `10k` (the search scenario's) mean `r10k` here."""
+    wanted = {s.strip() for s in sizes.split(",") if s.strip()}
+    wanted = {"r10k" if s in {"small", "10k"} else s for s in wanted}
+    unknown = wanted - set(REFERRAL_SIZES)
+    if unknown:
+        raise CommandError(
+            f"unknown sizes {sorted(unknown)} for referrals: choose from "
+            + ", ".join(REFERRAL_SIZES)
+        )
+    return [label for label in REFERRAL_SIZES if label in wanted | {"r10k"}]
 
 
 def _database_url(server: str, database: str) -> str:

@@ -30,9 +30,16 @@ class Command(BaseCommand):
     help = "Internal to `joinedup bench`: build, search or oruk-import on one bench database."
 
     def add_arguments(self, parser):
-        parser.add_argument("step", choices=["build", "search", "oruk-import", "access"])
+        parser.add_argument(
+            "step", choices=["build", "search", "oruk-import", "access", "referrals"]
+        )
         parser.add_argument("--size", choices=list(SIZES), default="small")
         parser.add_argument("--services", type=int)
+        parser.add_argument("--referrals", type=int, help="build: referrals of history")
+        parser.add_argument("--clients", type=int, default=16, help="referrals: submitters")
+        parser.add_argument("--submit-seconds", type=float, default=20.0)
+        parser.add_argument("--submit-warmup", type=float, default=5.0)
+        parser.add_argument("--web-workers", type=int, default=4)
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument("--runs", type=int, default=5)
         parser.add_argument("--requests", type=int, default=120)
@@ -60,7 +67,9 @@ class Command(BaseCommand):
         self.stdout.write(json.dumps(figures, default=str))
 
     def _build(self, options) -> dict:
-        size = size_named(options["size"], services=options["services"])
+        size = size_named(
+            options["size"], services=options["services"], referrals=options["referrals"]
+        )
         state, marker, _ = database_state()
         if (
             state is DatabaseState.DEMO
@@ -99,6 +108,33 @@ class Command(BaseCommand):
 
     def _access(self, options) -> dict:
         return _access_figures(options)
+
+    def _referrals(self, options) -> dict:
+        from benchmarks import referral_load
+        from joinedup.referrals import selectors as referral_selectors
+
+        host = _served_host()
+        worklists = referral_load.worklists(
+            host=host, runs=options["runs"], warmup=options["warmup"]
+        )
+        submit = referral_load.submit(
+            seed=options["seed"],
+            clients=options["clients"],
+            seconds=options["submit_seconds"],
+            warmup_seconds=options["submit_warmup"],
+            workers=options["web_workers"],
+        )
+        return {
+            "referrals": referral_selectors.table_counts()["referrals"],
+            "worklists": worklists,
+            "submit": submit,
+            "framework": yardsticks.framework(
+                client=Client(HTTP_HOST=host),
+                requests=options["requests"],
+                runs=options["runs"],
+                warmup=options["warmup"],
+            ),
+        }
 
     def _oruk_import(self, options) -> dict:
         try:
