@@ -420,7 +420,9 @@ def _apply(actor, referral, step: Action, *, reason, expected_version, **extra) 
     ).update(status=step.to, version=F("version") + 1, updated_at=now, **updates)
     if not moved:
         _refuse_stale(referral, step, expected_version)
-    referral.refresh_from_db()
+    # Only what the update wrote: the person, service and organisations the caller
+    # loaded stay as they were (no transition changes them), so nothing is read twice.
+    referral.refresh_from_db(fields=["status", "version", "updated_at", *updates])
     membership = getattr(actor, "acting_membership", None)
     outcome = Outcome(referral)
     for service in extra.get("services") or ():
