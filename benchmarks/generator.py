@@ -826,6 +826,19 @@ class Loaded:
     counts: Counter = field(default_factory=Counter)
     stages: dict[str, int] = field(default_factory=dict)  # name: version, as written
 
+    @classmethod
+    def found(cls) -> "Loaded":
+        """What the stages of an earlier build wrote, read back by natural key: enough
+        for a later stage. (Locations are left out: only the services stage uses them.)"""
+        from joinedup.accounts.models import User
+
+        return cls(
+            localities=dict(Locality.objects.values_list("slug", "id")),
+            organisations=dict(Organisation.objects.values_list("slug", "id")),
+            terms=dict(TaxonomyTerm.objects.values_list("code", "id")),
+            users=dict(User.objects.values_list("username", "id")),
+        )
+
 
 def _write_localities(partnership: Partnership, loaded: Loaded, progress: bool) -> None:
     rows = Locality.objects.bulk_create([plan.locality for plan in partnership.localities])
@@ -993,11 +1006,20 @@ STAGE_VERSIONS: dict[str, int] = {
 }
 
 
-def load(partnership: Partnership, *, progress: bool = False) -> Loaded:
-    """Write the partnership in one transaction: all of it or, on any error, none of it."""
-    loaded = Loaded()
+def load(
+    partnership: Partnership, *, progress: bool = False, only: Iterable[str] | None = None
+) -> Loaded:
+    """Write the partnership in one transaction: all of it or, on any error, none of it.
+
+    `only` writes just those stages, over a database that holds the partnership's other
+    stages already (`Loaded.found` reads back what they wrote): how a bench database
+    built before a stage existed gets it without being built again.
+    """
+    wanted = None if only is None else set(only)
+    loaded = Loaded() if wanted is None else Loaded.found()
     with transaction.atomic():
         for name, stage in STAGES:
-            stage(partnership, loaded, progress)
-            loaded.stages[name] = STAGE_VERSIONS.get(name, 1)
+            if wanted is None or name in wanted:
+                stage(partnership, loaded, progress)
+                loaded.stages[name] = STAGE_VERSIONS.get(name, 1)
     return loaded

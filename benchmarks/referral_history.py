@@ -24,7 +24,8 @@ could have left it in, with what the machine would have written beside it:
 
 Written only when `Size.referrals` is set (the generated sizes; a rescaled size gets its
 own count), deterministically from the seed like every other stage. References are
-`JU-` and eight characters, unique by construction: `H` and the index in base 36, which
+`JU-` and eight characters, unique by construction: `H` and the index in base 32 (the
+product's alphabet), which
 `referrals.services.new_reference`'s random ones may meet only by a chance its own
 uniqueness check covers.
 """
@@ -43,6 +44,7 @@ from joinedup.referrals.models import (
     Referral,
     Transition,
 )
+from joinedup.referrals.services import REFERENCE_ALPHABET
 
 BATCH = 5_000
 HISTORY_DAYS = 3 * 365
@@ -93,14 +95,15 @@ OUTCOMES = {
     "withdrawn": "The person decided not to go ahead",
     "closed_no_contact": "Three attempts to make contact, by phone and letter",
 }
-ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 
 def reference(index: int) -> str:
+    """`JU-H` and the index in the product's own alphabet (no 0/O or 1/I): 34 billion."""
+    alphabet = REFERENCE_ALPHABET
     digits = ""
     for _ in range(7):
-        index, rest = divmod(index, 36)
-        digits = ALPHABET[rest] + digits
+        index, rest = divmod(index, len(alphabet))
+        digits = alphabet[rest] + digits
     return f"JU-H{digits}"
 
 

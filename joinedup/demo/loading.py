@@ -155,3 +155,29 @@ def partnership_load(
         counts=dict(loaded.counts),
         portal_accounts=tuple(loaded.portal_accounts),
     )
+
+
+def partnership_top_up(*, size: Size, seed: int, stages: list[str], progress: bool = False):
+    """Write `stages` — ones the marker's build never wrote — into a database that holds
+    the rest of the partnership, and mark it as holding them. A stage of an older
+    version is not topped up (its rows would be written twice): that needs a rebuild."""
+    marker = demo_marker()
+    built = dict(marker.stages or {}) if marker else {}
+    if marker is None or marker.size != size.label or marker.seed != seed:
+        raise ValueError("the database does not hold this size and seed: rebuild it")
+    if written := [name for name in stages if name in built]:
+        raise ValueError(f"already written, at another version: {', '.join(written)}")
+    started = time.perf_counter()
+    with transaction.atomic():
+        loaded = load(Partnership(size, seed), progress=progress, only=stages)
+        marker = DemoDataset.objects.create(
+            size=size.label,
+            seed=seed,
+            counts=Inventory.now().counts,
+            stages={**built, **loaded.stages},
+            build_seconds=round(marker.build_seconds + time.perf_counter() - started, 2),
+        )
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    return marker
