@@ -172,7 +172,11 @@ def on_unexpected(request: HttpRequest, exc: Exception):
 def _register_routers() -> None:
     from joinedup.access.api import router as governance_router
     from joinedup.accounts.api import router as accounts_router
+    from joinedup.activity.api import router as activity_router
+    from joinedup.careplans.api import router as careplans_router
     from joinedup.directory.api import router as directory_router
+    from joinedup.meetings.api import router as meetings_router
+    from joinedup.outcomes.api import router as outcomes_router
     from joinedup.people.api import router as people_router
     from joinedup.referrals.api import router as referrals_router
 
@@ -181,7 +185,11 @@ def _register_routers() -> None:
     api.add_router("/", people_router)
     api.add_router("/", governance_router)
     api.add_router("/", referrals_router)
+    api.add_router("/", careplans_router)
+    api.add_router("/", meetings_router)
     api.add_router("/", "joinedup.referrals.api_public.router")  # public: self-referrals
+    api.add_router("/", outcomes_router)
+    api.add_router("/", activity_router)
 
 
 _register_routers()

@@ -62,6 +62,10 @@ INSTALLED_APPS = [
     "joinedup.people",
     "joinedup.referrals",
     "joinedup.notifications",
+    "joinedup.outcomes",
+    "joinedup.activity",
+    "joinedup.careplans",
+    "joinedup.meetings",
     "joinedup.demo",
 ]
 
@@ -223,6 +227,8 @@ JOINEDUP_PERIODIC_TASKS = {
     "retention": ("joinedup.people.tasks.retention_apply", 24 * 60 * 60),
     # Limbo and bouncing (DESIGN §6): flagged, queued for the joint meeting, told once.
     "referral_escalations": ("joinedup.referrals.tasks.escalations_check", 60 * 60),
+    # Each locality's next joint referral meeting, made from its schedule, agenda kept current.
+    "meeting_schedule": ("joinedup.meetings.tasks.meetings_schedule", 60 * 60),
 }
 
 # A strict policy: nothing from another origin, no inline script without the nonce.

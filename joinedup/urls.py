@@ -11,8 +11,12 @@ urlpatterns = [
     path("portal/", include("joinedup.people.portal_urls")),
     path("governance/", include("joinedup.access.urls")),
     path("referrals/", include("joinedup.referrals.urls")),
+    path("meetings/", include("joinedup.meetings.urls")),
+    path("", include("joinedup.careplans.urls")),  # /care-plans/ and /portal/care-plan/
     path("self-referral/", include("joinedup.referrals.public_urls")),
     path("inbox/", include("joinedup.notifications.urls")),
+    path("", include("joinedup.outcomes.urls")),  # /outcomes/ and /portal/outcomes/
+    path("", include("joinedup.activity.urls")),  # /activity/ and /portal/activity/
     path("fhir/", include("joinedup.referrals.fhir_urls")),
     path("api/v1/", api.urls),
     path("api/oruk/", include("joinedup.directory.oruk_urls")),

@@ -11,10 +11,14 @@ from django.db import connection, transaction
 
 from benchmarks.generator import Partnership, Size, load
 from joinedup.accounts.models import User
+from joinedup.activity import selectors as activity_selectors
+from joinedup.careplans import selectors as careplan_selectors
 from joinedup.demo.accounts import DemoAccount, demo_accounts, demo_passwords_set, password_check
 from joinedup.demo.models import DemoDataset
 from joinedup.directory import taxonomy_data
 from joinedup.directory.models import Locality, Organisation, Service
+from joinedup.meetings import selectors as meeting_selectors
+from joinedup.outcomes import selectors as outcome_selectors
 from joinedup.partnerships.models import Partnership as PartnershipRow
 from joinedup.people import selectors as people_selectors
 from joinedup.referrals import selectors as referral_selectors
@@ -44,6 +48,10 @@ def content_counts() -> dict[str, int]:
     counts = {name: model.objects.count() for name, model in CONTENT.items()}
     counts.update(people_selectors.table_counts())
     counts.update(referral_selectors.table_counts())
+    counts.update(careplan_selectors.table_counts())
+    counts.update(outcome_selectors.table_counts())
+    counts.update(activity_selectors.table_counts())
+    counts.update(meeting_selectors.table_counts())
     return counts
 
 

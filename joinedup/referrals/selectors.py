@@ -459,3 +459,42 @@ def table_counts() -> dict[str, int]:
     """How many referrals are held: a count, nothing of any referral (the demo's check
     that a database holds only demo data reads it)."""
     return {"referrals": Referral.objects.count()}
+
+
+# --- For the joint referral meetings (issue 5) -----------------------------------------
+#
+# A meeting's agenda is built from its locality's queue, and the meeting shows each
+# referral on it to the attendees the access policy lets see it: the meetings app asks
+# `record.record_visibility` of its own agenda items (category referral, owned by the
+# referral's owner) and only then reads the referrals it may show through
+# `meeting_referrals`. These two reads are system-level for that reason: they show
+# nobody anything themselves, and the meetings app audits what it shows.
+
+
+def meeting_queue(*, locality_id: int) -> list[MeetingQueueItem]:
+    """The locality's referrals waiting for its joint referral meeting (unresolved queue
+    items, oldest first), each with its referral and person: the agenda builder's input."""
+    return list(
+        MeetingQueueItem.objects.filter(locality_id=locality_id, resolved_at__isnull=True)
+        .select_related("referral__person")
+        .order_by("created_at", "pk")
+    )
+
+
+def meeting_referrals(*, referral_ids) -> dict[int, Referral]:
+    """The referrals of a meeting's agenda items that the viewer may see (the caller has
+    asked the policy which), by id, with what the agenda shows of them."""
+    return (
+        Referral.objects.filter(pk__in=list(referral_ids))
+        .select_related("service__organisation", "owner_organisation", "referring_organisation")
+        .prefetch_related("needs")
+        .in_bulk()
+    )
+
+
+def referral_ids_visible(*, user, referral_ids) -> set[int]:
+    """Which of these referrals `user` may open on the referral's own page."""
+    ids = list(referral_ids)
+    if not ids:
+        return set()
+    return set(visible(user).filter(pk__in=ids).values_list("pk", flat=True))

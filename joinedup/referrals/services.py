@@ -602,7 +602,24 @@ def bouncing(referral: Referral, *, now: datetime | None = None) -> bool:
 
 
 def _locality(referral: Referral):
-    return referral.service.localities.order_by("name").first()
+    """The locality whose joint meeting the referral waits for: the service's, or — for a
+    service that covers several — the person's own, where their GP practice is (a
+    locality is a primary care network's neighbourhood); else the first by name."""
+    localities = list(referral.service.localities.order_by("name"))
+    if len(localities) > 1 and referral.person.gp_practice_id:
+        from joinedup.directory.models import Locality
+
+        home = (
+            Locality.objects.filter(
+                pk__in=[locality.pk for locality in localities],
+                services__organisation_id=referral.person.gp_practice_id,
+            )
+            .order_by("name")
+            .first()
+        )
+        if home is not None:
+            return home
+    return localities[0] if localities else None
 
 
 def queue_for_meeting(referral: Referral, reason: str) -> MeetingQueueItem | None:
@@ -1274,3 +1291,102 @@ def _self_referral_once(service, details: dict, fields: dict, key: str, channel:
                 return _receipt(existing, details, replayed=True)
         referral = _self_referral_write(service, details, fields, key, channel)
     return _receipt(referral, details)
+
+
+# --- The joint referral meeting's decisions (issue 5) ----------------------------------
+#
+# A locality's joint referral meeting (joinedup/meetings) decides about a journey on its
+# agenda: a referral taken to the meeting, declined to it, bouncing or in limbo. These
+# carry its decisions out on the referrals, in the caller's transaction (the meeting's
+# service holds it and writes its own audit event last). The decider is a referral
+# coordinator — the side `allocate` names.
+
+
+def _meeting_referral(referral: Referral) -> Referral:
+    """The referral of the journey the meeting acts on now: one taken to the meeting
+    (for_joint_meeting) if the journey has one — it must be allocated through the state
+    machine — else the one on the agenda, as it is now."""
+    taken = (
+        Referral.objects.select_related("person", "service__organisation")
+        .filter(journey_id=referral.journey_id, status=Status.FOR_JOINT_MEETING)
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    return taken or Referral.objects.select_related("person", "service__organisation").get(
+        pk=referral.pk
+    )
+
+
+def _coordinator_check(actor, referral: Referral) -> None:
+    refusal = _side_refusal(ACTIONS["allocate"], referral, actor)
+    if refusal:
+        raise PermissionDenied(refusal)
+
+
+def _meeting_queue_resolve(journey_id, now: datetime) -> int:
+    """Resolve every waiting queue item of the journey: the meeting has decided it."""
+    return MeetingQueueItem.objects.filter(
+        referral__journey_id=journey_id, resolved_at__isnull=True
+    ).update(resolved_at=now, updated_at=now)
+
+
+def meeting_allocate(*, actor, referral: Referral, services, reason: str) -> list[Referral]:
+    """The meeting allocates the journey of `referral` to `services` (one or more; two
+    organisations' services make a joint offer). A referral taken to the meeting is
+    allocated through the state machine (`allocate`); one that is closed (declined,
+    redirected) or still open elsewhere (in limbo) gets a linked referral to each service,
+    on the same journey, submitted at once. The journey's queue items are resolved. The
+    new referrals, in the order of `services`."""
+    current = _meeting_referral(referral)
+    _coordinator_check(actor, current)
+    reason = (reason or "").strip()
+    services = list(services)
+    errors: dict[str, str] = {}
+    if len({s.pk for s in services}) != len(services):
+        errors["services"] = "Choose each service once"
+    for service in services:
+        if service.status != "active":
+            errors["services"] = f"{service.name} is not an active service"
+    if errors:
+        raise ValidationError(errors)
+    now = timezone.now()
+    if current.status == Status.FOR_JOINT_MEETING:
+        outcome = _apply(
+            actor,
+            current,
+            ACTIONS["allocate"],
+            reason=reason,
+            expected_version=current.version,
+            services=services,
+        )
+        children = outcome.linked
+    else:
+        _check_destination(ACTIONS["allocate"], current, reason, services=services)
+        children = [_linked(current, service, redirect=False) for service in services]
+        _audit(
+            actor,
+            "meeting_allocate",
+            current,
+            detail={"referrals": [str(child.public_id) for child in children]},
+        )
+        for child in children:
+            pk = child.pk
+            transaction.on_commit(lambda pk=pk: _notice_after_commit(pk, "submit"), robust=True)
+    _meeting_queue_resolve(current.journey_id, now)
+    return children
+
+
+def meeting_resolve(*, actor, referral: Referral, decision: str) -> int:
+    """The meeting signposted the person elsewhere, or decided no further action: the
+    journey leaves the queue. A referral taken to the meeting (for_joint_meeting) must be
+    allocated, or wait for more information; only its referring team can withdraw it."""
+    current = _meeting_referral(referral)
+    _coordinator_check(actor, current)
+    if current.status == Status.FOR_JOINT_MEETING:
+        raise Conflict(
+            f"Referral {current.reference} was taken to the meeting to be allocated: "
+            "allocate it, or ask for more information (the team that made it can withdraw it)"
+        )
+    resolved = _meeting_queue_resolve(current.journey_id, timezone.now())
+    _audit(actor, f"meeting_{decision}", current, detail={"resolved": resolved})
+    return resolved

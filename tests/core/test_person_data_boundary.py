@@ -41,10 +41,19 @@ PERSON_LEVEL_MODELS = frozenset(
 )
 # The person-level models of the apps of joint working, by app: each reaches only its own.
 JOINT_WORKING_MODELS: dict[str, frozenset[str]] = {
-    "careplans": frozenset(),
-    "activity": frozenset(),
-    "outcomes": frozenset(),
-    "meetings": frozenset(),
+    "careplans": frozenset(
+        {
+            "CarePlan",
+            "CarePlanVersion",
+            "CarePlanOffer",
+            "CareTeamMember",
+            "CarePlanAgreement",
+            "CarePlanComment",
+        }
+    ),
+    "activity": frozenset({"Contact"}),
+    "outcomes": frozenset({"OutcomeRecord"}),
+    "meetings": frozenset({"AgendaItem", "MeetingDecision", "MeetingAction"}),
 }
 PERSON_LEVEL_MODELS = PERSON_LEVEL_MODELS | frozenset().union(*JOINT_WORKING_MODELS.values())
 OWNING_PACKAGES = (

@@ -4,15 +4,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('people', '0004_person_name_trigram'),
+        ("people", "0004_person_name_trigram"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='carerelationship',
-            name='kind',
-            field=models.CharField(choices=[('referral', 'Referred to the team'), ('allocation', 'Allocated to the team'), ('caseload', "On the team's caseload"), ('care_team', 'In the care team'), ('joint_meeting', "On a joint referral meeting's agenda")], max_length=20),
+            model_name="carerelationship",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("referral", "Referred to the team"),
+                    ("allocation", "Allocated to the team"),
+                    ("caseload", "On the team's caseload"),
+                    ("care_team", "In the care team"),
+                    ("joint_meeting", "On a joint referral meeting's agenda"),
+                ],
+                max_length=20,
+            ),
         ),
     ]
