@@ -78,6 +78,8 @@ def test_a_clinician_co_produces_a_care_plan_and_the_person_signs_it(
     page.get_by_role("link", name="Add to the care team").click()
     page.get_by_label("Which organisation?").select_option(label="Riverside Mind")
     page.get_by_role("button", name="Continue").click()
+    # The next step's page, loaded, before axe reads it.
+    expect(page.get_by_label("Who?")).to_be_visible()
     no_blocking_violations(page)
     page.get_by_label("Who?").select_option(label="Jo Bloggs – Practitioner")
     page.get_by_label("Their role in the care team").fill("Support worker at the day centre")
