@@ -15,8 +15,7 @@ from datetime import datetime, time, timedelta
 
 from django.utils import timezone
 
-from benchmarks.generator import Loaded, Partnership, stream
-from joinedup.accounts.models import Membership
+from benchmarks.generator import Loaded, Partnership, acting_user, stream
 from joinedup.activity import selectors, services
 from joinedup.directory.models import Service
 from joinedup.people import selectors as people_selectors
@@ -40,19 +39,6 @@ TURNOUT = (
     ("cancelled_by_person", 10),
     ("cancelled_by_service", 5),
 )
-
-
-def _acting(username: str):
-    membership = (
-        Membership.objects.select_related("user", "organisation")
-        .filter(user__username=username, is_active=True)
-        .first()
-    )
-    if membership is None:
-        return None
-    user = membership.user
-    user.acting_membership = membership
-    return user
 
 
 def _service(organisation_slug: str, name: str) -> Service | None:
@@ -80,11 +66,11 @@ def _weighted(rng, choices) -> str:
 
 
 def _groups(rng) -> None:
-    worker = _acting(DAY_CENTRE_WORKER)
+    worker = acting_user(DAY_CENTRE_WORKER)
     if worker is None:
         return
     members = list(people_selectors.person_list(user=worker)[:10])
-    befriender = _acting(BEFRIENDER)
+    befriender = acting_user(BEFRIENDER)
     for service_name, kind, title, weekday, hour, minutes in GROUPS:
         service = _service(DAY_CENTRE, service_name)
         if service is None or not members:
@@ -108,7 +94,7 @@ def _groups(rng) -> None:
 
 
 def _befriending(rng) -> None:
-    volunteer = _acting(BEFRIENDER)
+    volunteer = acting_user(BEFRIENDER)
     service = _service(DAY_CENTRE, "Befriending")
     if volunteer is None or service is None:
         return
@@ -127,7 +113,7 @@ def _befriending(rng) -> None:
 
 
 def _appointments(rng) -> None:
-    clinician = _acting(CMHT_CLINICIAN)
+    clinician = acting_user(CMHT_CLINICIAN)
     service = _service(TRUST, "North Community Mental Health Team")
     if clinician is None or service is None:
         return

@@ -22,8 +22,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from benchmarks.generator import Loaded, Partnership, stream
-from joinedup.accounts.models import Membership
+from benchmarks.generator import Loaded, Partnership, acting_user, stream
 from joinedup.careplans import selectors, services
 from joinedup.directory.models import Locality, Service
 from joinedup.people import selectors as people_selectors
@@ -41,19 +40,6 @@ CRISIS_PLANS = (
     "If I feel I cannot keep myself safe I will ring the crisis line or go to A&E. My "
     "care coordinator will see me within a day of a crisis. My brother has the numbers.",
 )
-
-
-def _acting(username: str):
-    membership = (
-        Membership.objects.select_related("user", "organisation")
-        .filter(user__username=username, is_active=True)
-        .first()
-    )
-    if membership is None:
-        return None
-    user = membership.user
-    user.acting_membership = membership
-    return user
 
 
 def _service(organisation: str, name: str):
@@ -99,9 +85,9 @@ def write(partnership: Partnership, loaded: Loaded, progress: bool) -> None:
     if partnership.size.name not in SIZES:
         return
     clinician, coordinator, worker = (
-        _acting(CLINICIAN),
-        _acting(CARE_COORDINATOR),
-        _acting(DAY_CENTRE_WORKER),
+        acting_user(CLINICIAN),
+        acting_user(CARE_COORDINATOR),
+        acting_user(DAY_CENTRE_WORKER),
     )
     north = Locality.objects.filter(slug="north").first()
     if not (clinician and coordinator and worker and north):

@@ -157,6 +157,23 @@ def stream(seed: int, part: str) -> random.Random:
     return random.Random(f"joinedup:{seed}:{part}")
 
 
+def acting_user(username: str):
+    """The user named, acting as their active membership (as a logged-in request would
+    be), for stages that write through the services; None if there is no such member."""
+    from joinedup.accounts.models import Membership
+
+    membership = (
+        Membership.objects.select_related("user", "organisation")
+        .filter(user__username=username, is_active=True)
+        .first()
+    )
+    if membership is None:
+        return None
+    user = membership.user
+    user.acting_membership = membership
+    return user
+
+
 def new_uuid(rng: random.Random) -> uuid.UUID:
     return uuid.UUID(int=rng.getrandbits(128), version=4)
 

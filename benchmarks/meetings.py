@@ -19,8 +19,7 @@ import datetime as dt
 from django.utils import timezone
 
 from benchmarks import catalogue as cat
-from benchmarks.generator import Loaded, Partnership, stream
-from joinedup.accounts.models import Membership
+from benchmarks.generator import Loaded, Partnership, acting_user, stream
 from joinedup.core.exceptions import DomainError
 from joinedup.directory.models import Locality, Organisation, Service
 from joinedup.meetings import services
@@ -37,19 +36,6 @@ ATTENDING = (COORDINATOR, "clinician.north-cmht", "practitioner.city-council")
 REFERRER = "clinician.north-cmht"
 GP_REFERRER = "practitioner.highfield-medical-practice"
 BOUNCERS = ("practitioner.riverside-mind", "practitioner.city-council")
-
-
-def _acting(username: str):
-    membership = (
-        Membership.objects.select_related("user", "organisation")
-        .filter(user__username=username, is_active=True)
-        .first()
-    )
-    if membership is None:
-        return None
-    user = membership.user
-    user.acting_membership = membership
-    return user
 
 
 def _service(slug: str, *, name_has: str = "") -> Service | None:
@@ -113,7 +99,7 @@ def _north_referrals(rng, referrer) -> None:
     takes to the meeting, and one nobody has acknowledged for a fortnight (in limbo)."""
     from joinedup.referrals.models import Referral
 
-    first_team, second_team = (_acting(u) for u in BOUNCERS)
+    first_team, second_team = (acting_user(u) for u in BOUNCERS)
     befriending = _service("riverside-mind", name_has="befriending")
     day_centre = _service("riverside-mind", name_has="day centre")
     social_work = _service("city-council", name_has="social work")
@@ -161,7 +147,7 @@ def _north_referrals(rng, referrer) -> None:
     )
     # A North GP's social prescribing referral (the North team's own referrals have their
     # one in limbo already, from the referrals stage).
-    gp = _acting(GP_REFERRER)
+    gp = acting_user(GP_REFERRER)
     waiting = next(iter(_north_people(gp)), None) if gp is not None else None
     if waiting is None:
         return
@@ -182,12 +168,12 @@ def _north_referrals(rng, referrer) -> None:
 
 
 def _series(partnership: Partnership):
-    arranger = _acting(ARRANGER)
+    arranger = acting_user(ARRANGER)
     locality = Locality.objects.filter(slug=LOCALITY).first()
     organisations = list(Organisation.objects.filter(slug__in=ORGANISATIONS).order_by("name"))
     if arranger is None or locality is None or len(organisations) < 2:
         return None
-    chair = _acting(COORDINATOR)
+    chair = acting_user(COORDINATOR)
     return services.series_create(
         actor=arranger,
         data=services.SeriesData(
@@ -251,9 +237,9 @@ def _decide_last_week(meeting, coordinator, attending) -> None:
 def write(partnership: Partnership, loaded: Loaded, progress: bool) -> None:
     if partnership.size.name not in SIZES:
         return
-    referrer = _acting(REFERRER)
-    coordinator = _acting(COORDINATOR)
-    attending = [u for u in (_acting(name) for name in ATTENDING) if u is not None]
+    referrer = acting_user(REFERRER)
+    coordinator = acting_user(COORDINATOR)
+    attending = [u for u in (acting_user(name) for name in ATTENDING) if u is not None]
     if referrer is None or coordinator is None:
         return
     _north_referrals(stream(partnership.seed, "meetings"), referrer)

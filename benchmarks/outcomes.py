@@ -18,8 +18,8 @@ from datetime import timedelta
 from django.apps import apps
 from django.utils import timezone
 
-from benchmarks.generator import Loaded, Partnership, stream
-from joinedup.accounts.models import Membership, User
+from benchmarks.generator import Loaded, Partnership, acting_user, stream
+from joinedup.accounts.models import User
 from joinedup.outcomes import measures_data, selectors, services
 from joinedup.people import selectors as people_selectors
 
@@ -33,19 +33,6 @@ PEOPLE_PER_TEAM = 3
 # Days before today of the baseline and the reviews.
 NHS_DAYS = (84, 42, 7)
 VCSE_DAYS = (70, 14)
-
-
-def _acting(username: str):
-    membership = (
-        Membership.objects.select_related("user", "organisation")
-        .filter(user__username=username, is_active=True)
-        .first()
-    )
-    if membership is None:
-        return None
-    user = membership.user
-    user.acting_membership = membership
-    return user
 
 
 def _chosen(user) -> list:
@@ -140,7 +127,7 @@ def write(partnership: Partnership, loaded: Loaded, progress: bool) -> None:
     measures_data.ensure_loaded(apps)
     if partnership.size.name not in SIZES:
         return
-    clinician, practitioner = _acting(CLINICIAN), _acting(PRACTITIONER)
+    clinician, practitioner = acting_user(CLINICIAN), acting_user(PRACTITIONER)
     if clinician is None or practitioner is None:
         return
     portal_user = User.objects.filter(username=PORTAL_ACCOUNT, is_person_account=True).first()

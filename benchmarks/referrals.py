@@ -15,8 +15,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from benchmarks.generator import Loaded, Partnership, stream
-from joinedup.accounts.models import Membership
+from benchmarks.generator import Loaded, Partnership, acting_user, stream
 from joinedup.directory.models import Service
 from joinedup.people import selectors as people_selectors
 from joinedup.referrals import services
@@ -57,19 +56,6 @@ PATHS = (
 )
 
 
-def _acting(username: str):
-    membership = (
-        Membership.objects.select_related("user", "organisation")
-        .filter(user__username=username, is_active=True)
-        .first()
-    )
-    if membership is None:
-        return None
-    user = membership.user
-    user.acting_membership = membership
-    return user
-
-
 def _services(slug: str) -> list[Service]:
     return list(
         Service.objects.filter(
@@ -84,10 +70,10 @@ def _services(slug: str) -> list[Service]:
 def write_referrals(partnership: Partnership, loaded: Loaded, progress: bool) -> None:
     if partnership.size.name not in SIZES:
         return
-    referrer = _acting(REFERRER)
+    referrer = acting_user(REFERRER)
     if referrer is None:
         return
-    receivers = [(_services(slug), _acting(username)) for slug, username in RECEIVERS]
+    receivers = [(_services(slug), acting_user(username)) for slug, username in RECEIVERS]
     receivers = [(s, actor) for s, actor in receivers if s and actor]
     people = list(people_selectors.person_list(user=referrer)[:12])
     if not receivers or not people:
