@@ -66,6 +66,49 @@ def audit_record_many(
     `detail["count"]`), PEOPLE_PER_LIST_EVENT to an event. An empty list showed nobody's
     data, so it records nothing.
     """
+    events = _list_events(
+        actor=actor,
+        person_public_ids=person_public_ids,
+        action=action,
+        object_type=object_type,
+        purpose=purpose,
+        basis=basis,
+        detail=detail,
+    )
+    return _append(events) if events else []
+
+
+def audit_record_lists(
+    *,
+    actor,
+    lists: Mapping[Basis | str, Iterable[uuid.UUID | str]],
+    action: str = "list",
+    object_type: str = "",
+    purpose: str = "direct_care",
+    detail: Mapping[str, Any] | None = None,
+) -> list[AuditEvent]:
+    """`audit_record_many` for one page that showed people on several bases (`lists`:
+    basis → the people shown on it): each basis's list events, appended to the chain
+    together — one lock and one commit for the page, however many bases it showed."""
+    events = [
+        event
+        for basis, people in lists.items()
+        for event in _list_events(
+            actor=actor,
+            person_public_ids=people,
+            action=action,
+            object_type=object_type,
+            purpose=purpose,
+            basis=basis,
+            detail=detail,
+        )
+    ]
+    return _append(events) if events else []
+
+
+def _list_events(
+    *, actor, person_public_ids, action, object_type, purpose, basis, detail
+) -> list[AuditEvent]:
     if detail and _RESERVED_LIST_KEYS & set(detail):
         raise ValidationError({"detail": "a list event sets detail['people'] and ['count'] itself"})
     people = _distinct_people(person_public_ids)
@@ -79,7 +122,7 @@ def audit_record_many(
         event.object_type = object_type
         _validate(event)
         events.append(event)
-    return _append(events) if events else []
+    return events
 
 
 def audit_checkpoint_record(*, sequence: int, hash: str) -> AuditCheckpoint | None:

@@ -28,7 +28,7 @@ from django.utils import timezone
 from joinedup.access import record
 from joinedup.access.categories import BREAK_GLASS_ROLES, Category, categories_for
 from joinedup.access.models import BreakGlass
-from joinedup.audit.services import audit_record, audit_record_many
+from joinedup.audit.services import audit_record, audit_record_lists
 from joinedup.core.exceptions import NotFound, PermissionDenied
 from joinedup.people.models import (
     PERSON_DECISIONS,
@@ -85,10 +85,9 @@ def person_list_audit(*, user, people) -> None:
     for p in people:
         basis = "own_organisation" if getattr(p, "has_relationship", True) else "break_glass"
         by_basis.setdefault(basis, []).append(p.public_id)
-    for basis, public_ids in sorted(by_basis.items()):
-        audit_record_many(
-            actor=user, person_public_ids=public_ids, object_type="people.person", basis=basis
-        )
+    audit_record_lists(
+        actor=user, lists=dict(sorted(by_basis.items())), object_type="people.person"
+    )
 
 
 def person_get(*, user, public_id, audit: bool = True) -> Person:

@@ -16,6 +16,7 @@ from joinedup.audit.services import (
     PEOPLE_PER_LIST_EVENT,
     audit_checkpoint_record,
     audit_record,
+    audit_record_lists,
     audit_record_many,
 )
 from joinedup.directory.models import Service
@@ -228,6 +229,44 @@ def test_a_list_event_keeps_the_callers_detail_but_not_its_own_keys(clinician):
         audit_record_many(
             actor=clinician, person_public_ids=[PERSON], basis=Basis.ISA, detail={"count": 9}
         )
+
+
+def test_a_page_shown_on_several_bases_is_an_event_per_basis_appended_at_once(clinician):
+    own, shared = [uuid.uuid4() for _ in range(2)], [uuid.uuid4()]
+    events = audit_record_lists(
+        actor=clinician,
+        lists={Basis.OWN_ORGANISATION: own, Basis.ISA: shared},
+        object_type="meetings.agendaitem",
+    )
+    assert [(e.basis, e.detail["people"]) for e in events] == [
+        (Basis.OWN_ORGANISATION, [str(p) for p in own]),
+        (Basis.ISA, [str(p) for p in shared]),
+    ]
+    assert [e.sequence for e in events] == [1, 2]
+    assert audit_verify().intact
+
+
+def test_several_bases_take_no_more_queries_than_one(clinician, django_assert_max_num_queries):
+    audit_record_many(actor=clinician, person_public_ids=[PERSON], basis=Basis.ISA)
+    with django_assert_max_num_queries(3) as one:
+        audit_record_lists(actor=clinician, lists={Basis.ISA: [PERSON]})
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        audit_record_lists(
+            actor=clinician, lists={Basis.ISA: [PERSON], Basis.OWN_ORGANISATION: [uuid.uuid4()]}
+        )
+
+
+def test_lists_with_nobody_on_them_record_nothing(clinician):
+    assert audit_record_lists(actor=clinician, lists={Basis.ISA: [], Basis.BREAK_GLASS: []}) == []
+    assert not AuditEvent.objects.exists()
+
+
+def test_a_malformed_person_id_on_any_list_records_none_of_them(clinician):
+    with pytest.raises(ValidationError):
+        audit_record_lists(
+            actor=clinician, lists={Basis.OWN_ORGANISATION: [PERSON], Basis.ISA: ["nobody"]}
+        )
+    assert not AuditEvent.objects.exists()
 
 
 def test_a_checkpoint_keeps_the_sequence_and_hash_of_a_chain_event(db):
