@@ -28,9 +28,9 @@ from django.utils import timezone
 
 from joinedup.access import record
 from joinedup.access.categories import Category
-from joinedup.audit.services import audit_record_many
+from joinedup.audit.services import audit_record_lists
 from joinedup.core.exceptions import NotFound
-from joinedup.directory.models import Service
+from joinedup.directory.models import Service, ServiceStatus
 from joinedup.meetings import services
 from joinedup.meetings.models import (
     OPEN_MEETING_STATUSES,
@@ -204,15 +204,13 @@ def _audit_shown(user, meeting: Meeting, rows: list[AgendaRow], people: list) ->
             by_basis.setdefault("own_organisation" if own else "isa", []).append(
                 row.person.public_id
             )
-    for basis, ids in sorted(by_basis.items()):
-        audit_record_many(
-            actor=user,
-            person_public_ids=ids,
-            action="meeting_agenda_view",
-            object_type="meetings.agendaitem",
-            basis=basis,
-            detail={"meeting": str(meeting.public_id)},
-        )
+    audit_record_lists(
+        actor=user,
+        lists=dict(sorted(by_basis.items())),
+        action="meeting_agenda_view",
+        object_type="meetings.agendaitem",
+        detail={"meeting": str(meeting.public_id)},
+    )
 
 
 def meeting_view(*, user, public_id, audit: bool = True) -> MeetingView:
@@ -299,12 +297,23 @@ def item_view(*, user, meeting: Meeting, item_public_id) -> tuple[MeetingView, A
     return view, row
 
 
-def invitable_organisations(*, view: MeetingView, limit: int = 300) -> list:
-    """The partner organisations not yet at the meeting (directory data: public)."""
+def invitable_organisations(*, view: MeetingView) -> list:
+    """The organisations that may be invited: each with an active service in the
+    meeting's locality, not at the meeting yet, by name — all of them (a locality's,
+    a few hundred at most at ICS size; directory data: public)."""
     from joinedup.directory.models import Organisation
 
     present = [o.pk for o in view.organisations]
-    return list(Organisation.objects.exclude(pk__in=present).order_by("name")[:limit])
+    return list(
+        Organisation.objects.filter(
+            pk__in=Service.objects.filter(
+                status=ServiceStatus.ACTIVE, localities=view.meeting.locality_id
+            ).values("organisation_id")
+        )
+        .exclude(pk__in=present)
+        .only("pk", "slug", "name")
+        .order_by("name")
+    )
 
 
 def allocation_services(*, meeting: Meeting) -> list[Service]:

@@ -90,17 +90,10 @@ def _meeting_page(request, view, *, status: int = 200, **extra):
         "view": view,
         "meeting": meeting,
         "close_form": extra.pop("close_form", None) or forms.CloseForm(),
-        "invite_form": extra.pop("invite_form", None) or _invite_form(view),
         "action_form": extra.pop("action_form", None) or forms.ActionForm(attendees=view.attendees),
         **extra,
     }
     return render(request, "meetings/meeting_detail.html", context, status=status)
-
-
-def _invite_form(view, data=None):
-    if not view.can_decide:
-        return None
-    return forms.InviteForm(data, organisations=selectors.invitable_organisations(view=view))
 
 
 @login_required
@@ -189,12 +182,20 @@ def meeting_close(request, public_id):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def organisation_invite(request, public_id):
+    """A page of its own: the choice is the locality's organisations, too long a list to
+    send with every agenda page."""
     meeting = _meeting_or_404(request, public_id)
     view = selectors.meeting_view(user=request.user, public_id=public_id, audit=False)
-    form = _invite_form(view, request.POST)
-    if form.is_valid():
+    if not view.can_decide:
+        return _forbidden(request, view.decision_refusal or "This meeting is closed")
+    organisations = selectors.invitable_organisations(view=view)
+    form = forms.InviteForm(
+        request.POST if request.method == "POST" else None, organisations=organisations
+    )
+    context = {"meeting": meeting, "form": form, "organisations": organisations}
+    if request.method == "POST" and form.is_valid():
         try:
             services.meeting_organisation_add(
                 actor=request.user, meeting=meeting, organisation=form.organisation_chosen()
@@ -202,12 +203,12 @@ def organisation_invite(request, public_id):
         except PermissionDenied as exc:
             return _forbidden(request, exc.message)
         except Conflict as exc:
-            form.add_error("organisation", exc.message)
-        else:
-            messages.success(request, f"{form.organisation_chosen().name} is invited")
-            return redirect(_meeting_url(meeting))
-    view = selectors.meeting_view(user=request.user, public_id=public_id)
-    return _meeting_page(request, view, invite_form=form)
+            return render(
+                request, "meetings/invite.html", {**context, "conflict": exc.message}, status=409
+            )
+        messages.success(request, f"{form.organisation_chosen().name} is invited")
+        return redirect(_meeting_url(meeting))
+    return render(request, "meetings/invite.html", context)
 
 
 # --- An item and its decision ------------------------------------------------------------

@@ -1,8 +1,8 @@
 """The joint referral meeting in a real browser: a referral bounced twice is on the
 locality's next meeting's agenda; the meeting (a referral coordinator there) allocates it
 as a joint offer from an NHS team and a VCSE day centre; both teams find the new
-referrals on their worklists; axe-core finds no serious or critical violation on the
-meeting, the decision and the minutes."""
+referrals on their worklists; the council is invited; axe-core finds no serious or
+critical violation on the meeting, the decision, the invitation and the minutes."""
 
 import re
 
@@ -97,6 +97,13 @@ def test_a_referral_bounced_twice_is_allocated_as_a_joint_offer_at_the_meeting(
     no_blocking_violations(page)
 
     page.goto(reverse("meetings:detail", args=[meeting.public_id]))
+    page.get_by_role("link", name="Invite another organisation of North").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Invite an organisation")
+    no_blocking_violations(page)
+    page.get_by_label("Invite another organisation").select_option(label="City Council")
+    page.get_by_role("button", name="Invite").click()
+    expect(page.get_by_test_id("organisations")).to_contain_text("City Council")
+
     page.get_by_label("Notes for the minutes").fill("Thanks to everyone for coming")
     page.get_by_role("button", name="Close the meeting").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Minutes")

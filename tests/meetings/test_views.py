@@ -127,6 +127,56 @@ def test_deciding_twice_is_a_conflict(client, w, meeting):
     assert "decided this item already" in response.text
 
 
+def invite_url(meeting) -> str:
+    return reverse("meetings:invite", args=[meeting.public_id])
+
+
+def test_the_agenda_page_sends_a_coordinator_to_invite_another_organisation(client, w, meeting):
+    ps.login(client, w.coordinator)
+    page = client.get(reverse("meetings:detail", args=[meeting.public_id]))
+    assert invite_url(meeting) in page.text
+
+
+def test_the_invite_page_offers_the_localitys_organisations_not_at_the_meeting(client, w, meeting):
+    from tests import factories as f
+
+    elsewhere = f.ServiceFactory(name="Far Away Help", localities=[f.LocalityFactory()])
+    ps.login(client, w.coordinator)
+    page = client.get(invite_url(meeting))
+    assert page.status_code == 200
+    assert w.council.name in page.text
+    assert elsewhere.organisation.name not in page.text
+    assert w.day_centre.name not in page.text.split("<form", 1)[1]
+
+
+def test_inviting_from_the_page_brings_the_organisation_to_the_meeting(client, w, meeting):
+    ps.login(client, w.coordinator)
+    response = client.post(invite_url(meeting), {"organisation": w.council.slug})
+    assert response.status_code == 302
+    assert meeting.organisations.filter(pk=w.council.pk).exists()
+
+
+def test_an_organisation_not_offered_is_refused_and_nobody_is_invited(client, w, meeting):
+    from tests import factories as f
+
+    elsewhere = f.ServiceFactory(localities=[f.LocalityFactory()]).organisation
+    before = set(meeting.organisations.values_list("pk", flat=True))
+    ps.login(client, w.coordinator)
+    response = client.post(invite_url(meeting), {"organisation": elsewhere.slug})
+    assert response.status_code == 200
+    assert "Choose an organisation from the list" in response.text
+    assert set(meeting.organisations.values_list("pk", flat=True)) == before
+
+
+def test_a_practitioner_at_the_meeting_may_not_invite(client, w, meeting):
+    ms.services.attendee_join(actor=w.trust_worker, meeting=meeting)
+    ps.login(client, w.trust_worker)
+    assert client.get(invite_url(meeting)).status_code == 403
+    response = client.post(invite_url(meeting), {"organisation": w.council.slug})
+    assert response.status_code == 403
+    assert not meeting.organisations.filter(pk=w.council.pk).exists()
+
+
 def test_joining_and_closing_from_the_page(client, w, meeting):
     ps.login(client, w.trust_coordinator)
     client.post(reverse("meetings:attend", args=[meeting.public_id]))
