@@ -1005,9 +1005,14 @@ STAGES: tuple[tuple[str, Stage], ...] = (
     # Joint working (issue 5): care plans, activity, outcome measures, then the joint
     # referral meetings, whose agendas take in what the stages before them wrote.
     ("careplans", _write_from("careplans")),
+    # Care plans in bulk at the generated sizes, with their versions and care teams.
+    ("careplan_history", _write_from("careplan_history")),
     ("activity", _write_from("activity")),
     ("outcomes", _write_from("outcomes")),
     ("meetings", _write_from("meetings")),
+    # Every locality's weekly meetings since the partnership began, and the next one's
+    # agenda (the generated sizes): after the care plans, whose reviews they take.
+    ("meeting_history", _write_from("meeting_history")),
 )
 # A stage's version goes up when what it writes changes, so `joinedup bench` can tell a
 # database built before the change (its marker records the versions) and rebuild it.
@@ -1020,6 +1025,8 @@ STAGE_VERSIONS: dict[str, int] = {
     "activity": 1,
     "outcomes": 1,
     "meetings": 1,
+    "careplan_history": 1,
+    "meeting_history": 1,
 }
 
 

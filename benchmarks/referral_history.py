@@ -256,6 +256,7 @@ def _write_batch(plans: list[dict], loaded: Loaded) -> None:
             reason=plan["reason"],
             consent_to_share=True,
             journey_id=plan["journey_id"],
+            parent_id=plan.get("parent_id"),
             submitted_at=plan["submitted_at"],
             acknowledge_by=plan["acknowledge_by"],
             first_contact_by=plan["first_contact_by"],

@@ -47,6 +47,14 @@ REFERRAL_SIZES = {
     "ics": ("ics", None),
 }
 REFERRAL_RATIO_SIZES = ("ics", "r10k")
+# The joint-working scenario: label: (generator size, the stages its pages need). The
+# demo partnership (its meetings and plans made through the services) is the small end;
+# the ICS, with the bulk history of plans and meetings over its million referrals, the
+# large one.
+JOINT_SIZES = {
+    "demo": ("demo", "careplans,meetings"),
+    "ics": ("ics", "people,referral_history,careplan_history,meeting_history"),
+}
 # DESIGN.md §9, when the scenario does not name its own targets.
 ORUK_TARGETS = {"seconds": 60.0, "peak_rss_mib": 1024.0}
 
@@ -58,7 +66,9 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("scenario", choices=["search", "oruk-import", "access", "referrals"])
+        parser.add_argument(
+            "scenario", choices=["search", "oruk-import", "access", "referrals", "joint"]
+        )
         parser.add_argument(
             "--sizes",
             default="ics,national",
@@ -94,6 +104,8 @@ class Command(BaseCommand):
             report = self._access(server, options)
         elif options["scenario"] == "referrals":
             report = self._referrals(server, options)
+        elif options["scenario"] == "joint":
+            report = self._joint(server, options)
         else:
             report = self._oruk_import(server, options)
         if options["json"]:
@@ -245,6 +257,68 @@ class Command(BaseCommand):
         first = next(iter(report["sizes"].values()))
         out("personas: " + ", ".join(first["access"]["personas"]))
 
+    # --- joint working: the meeting's agenda and the care plan page ---------------------
+
+    def _joint(self, server: str, options) -> dict:
+        """The agenda, minutes and care plan pages at the demo's size and the ICS's."""
+        from benchmarks import joint_load
+
+        seed = options["seed"]
+        report = {"scenario": "joint", "seed": seed, "runs": options["runs"], "sizes": {}}
+        load_before = _load_average()
+        report["pgbench_before"] = self._pgbench(server, options)
+        for label in _joint_labels(options["sizes"]):
+            size, stages = JOINT_SIZES[label]
+            database = f"joinedup_bench_{label}_s{seed}"
+            url = _prepare_database(server, database, rebuild=options["rebuild"])
+            self.stderr.write(f"--- {label}: building or reusing {database}")
+            build = _bench_run(
+                "build", ["--size", size, "--seed", str(seed), "--stages", stages], url
+            )
+            self.stderr.write(f"--- {label}: measuring the agenda and care plan pages")
+            measured = _bench_run("joint", _measure_args(options), url)
+            report["sizes"][label] = {"database": database, "build": build, **measured}
+        report["pgbench_after"] = self._pgbench(server, options)
+        report["load_average"] = {"before": load_before, "after": _load_average()}
+        report["target_p95_ms"] = joint_load.PAGE_P95_TARGET_MS
+        report["queries_constant"] = joint_load.queries_constant(report["sizes"])
+        self._print_joint(report)
+        return report
+
+    def _print_joint(self, report: dict) -> None:
+        out = self.stdout.write
+        target = report["target_p95_ms"]
+        out(
+            f"\njoinedup bench joint — seed {report['seed']}, medians of {report['runs']} runs; "
+            f"target p95 ≤ {target:g} ms (the worklist's, DESIGN.md §9: none is named for "
+            "these pages)"
+        )
+        out(
+            f"{'size':<6}{'page':<10}{'pages':>6}{'items':>6}{'p50 ms':>8}{'p95 ms':>8}"
+            f"{'p99 ms':>8}  {'result':<10}{'queries':<10}{'F p50':>7}{'F p95':>7}"
+        )
+        for label, figures in report["sizes"].items():
+            joint, framework = figures["joint"], figures["framework"]
+            for kind, page in joint["pages"].items():
+                over = page["p95"] - target
+                result = "PASS" if over <= 0 else f"MISS +{over:.0f}"
+                counts = sorted({n for pair in joint["queries"][kind].values() for n in pair})
+                shown = joint["shown"][kind]
+                out(
+                    f"{label:<6}{kind:<10}{shown['pages']:>6}{shown['items']:>6}"
+                    f"{page['p50']:>8.1f}{page['p95']:>8.1f}{page['p99']:>8.1f}  {result:<10}"
+                    f"{'/'.join(map(str, counts)):<10}{framework['p50']:>7.1f}"
+                    f"{framework['p95']:>7.1f}"
+                )
+            tables = ", ".join(f"{k} {v:,}" for k, v in joint["tables"].items())
+            out(f"  {label}: {tables}")
+        constant = "the same" if report["queries_constant"] else "NOT the same"
+        out(f"queries per page and persona: {constant} at every size (DESIGN.md §9)")
+        out("(items: the most agenda items on a meeting's page, or versions of a plan; "
+            "queries: per request, fewest/most over the personas)")  # fmt: skip
+        for when in ("pgbench_before", "pgbench_after"):
+            out(f"P ({when.split('_')[1]}): {_pgbench_text(report[when])}")
+
     # --- referrals: worklists over history, and submission under load -----------------
 
     def _referrals(self, server: str, options) -> dict:
@@ -392,6 +466,19 @@ def _access_labels(sizes: str) -> list[str]:
     if unknown:
         raise CommandError(f"unknown sizes {sorted(unknown)}: choose from {', '.join(BENCH_SIZES)}")
     return [label for label in BENCH_SIZES if label in wanted | {"small"}]
+
+
+def _joint_labels(sizes: str) -> list[str]:
+    """The joint scenario's sizes: `ics` (the default) and always `demo`, the small end;
+    `small` means `demo` here."""
+    wanted = {s.strip() for s in sizes.split(",") if s.strip()}
+    wanted = {"demo" if s == "small" else s for s in wanted if s != "national"}
+    unknown = wanted - set(JOINT_SIZES)
+    if unknown:
+        raise CommandError(
+            f"unknown sizes {sorted(unknown)} for joint: choose from {', '.join(JOINT_SIZES)}"
+        )
+    return [label for label in JOINT_SIZES if label in wanted | {"demo"}]
 
 
 def _referral_labels(sizes: str) -> list[str]:

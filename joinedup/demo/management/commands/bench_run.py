@@ -36,7 +36,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "step", choices=["build", "search", "oruk-import", "access", "referrals"]
+            "step", choices=["build", "search", "oruk-import", "access", "referrals", "joint"]
         )
         parser.add_argument("--size", choices=list(SIZES), default="small")
         parser.add_argument("--services", type=int)
@@ -89,6 +89,7 @@ class Command(BaseCommand):
             marker = partnership_top_up(
                 size=size, seed=options["seed"], stages=new, progress=size.is_generated
             )
+            _settle()
             figures = _marker_figures(marker)
             return {"reused": True, "topped_up": new, **figures,
                     "top_up_seconds": round(time.perf_counter() - started, 2)}  # fmt: skip
@@ -100,9 +101,7 @@ class Command(BaseCommand):
             erase=state is not DatabaseState.EMPTY,
             progress=size.is_generated,
         )
-        # As autovacuum would leave a settled database: visibility map and statistics.
-        with connection.cursor() as cursor:
-            cursor.execute("VACUUM ANALYZE")
+        _settle()
         return {"reused": False, **_marker_figures(result.marker), "rows": result.counts}
 
     def _search(self, options) -> dict:
@@ -150,6 +149,20 @@ class Command(BaseCommand):
             ),
         }
 
+    def _joint(self, options) -> dict:
+        from benchmarks import joint_load
+
+        host = _served_host()
+        return {
+            "joint": joint_load.run(host=host, runs=options["runs"], warmup=options["warmup"]),
+            "framework": yardsticks.framework(
+                client=Client(HTTP_HOST=host),
+                requests=options["requests"],
+                runs=options["runs"],
+                warmup=options["warmup"],
+            ),
+        }
+
     def _oruk_import(self, options) -> dict:
         try:
             from benchmarks import oruk
@@ -163,6 +176,13 @@ class Command(BaseCommand):
         workdir = options["workdir"] or Path(settings.VAR_DIR) / "bench-oruk"
         workdir.mkdir(parents=True, exist_ok=True)
         return oruk.run(services=services, seed=options["seed"], workdir=workdir)
+
+
+def _settle() -> None:
+    """As autovacuum would leave a database after a build: visibility map and statistics
+    (without them, the first plans over a freshly written table are guesses)."""
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
 
 
 def _holds_stages(marker, stages: str) -> bool:
