@@ -96,3 +96,13 @@ def test_a_load_that_fails_part_way_writes_nothing(db, monkeypatch):
         load(Partnership(size_named("small"), seed=1))
 
     assert not Organisation.objects.exists()
+
+
+def test_a_size_without_referral_history_has_no_bulk_plans_or_meetings(small):
+    from benchmarks.people import ANCHOR
+    from joinedup.careplans.models import CarePlan
+    from joinedup.meetings.models import Meeting
+
+    # The small size's plans and meetings are the demo's, made today through the services.
+    assert not CarePlan.objects.filter(created_at__lte=ANCHOR).exists()
+    assert not Meeting.objects.filter(starts_at__lte=ANCHOR).exists()

@@ -25,6 +25,10 @@ from joinedup.meetings.models import (
 from joinedup.people.models import CareRelationship, RelationshipKind
 from joinedup.referrals.models import MeetingQueueItem, Referral
 
+# Marked, so that pytest-django runs them with the other database tests: after a
+# transactional test the database is flushed, taxonomy and all, until the next restores it.
+pytestmark = pytest.mark.django_db
+
 
 @pytest.fixture(scope="module")
 def history(django_db_setup, django_db_blocker):
@@ -41,12 +45,6 @@ def history(django_db_setup, django_db_blocker):
 
 def _bulk_plans():
     return CarePlan.objects.filter(created_at__lte=ANCHOR)
-
-
-def test_a_size_without_referral_history_has_no_bulk_plans_or_meetings(db):
-    load(Partnership(size_named("small"), seed=1))
-    assert not CarePlan.objects.filter(created_at__lte=ANCHOR).exists()
-    assert not Meeting.objects.filter(starts_at__lte=ANCHOR).exists()
 
 
 def test_the_history_writes_care_plans(history):
