@@ -25,11 +25,10 @@ sizes.
 from dataclasses import dataclass
 
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils.html import escape
 
-from benchmarks.generator import acting_user
+from benchmarks import pages
 from benchmarks.measure import measure_runs
 
 LOCALITY = "north"
@@ -53,13 +52,6 @@ class Case:
     items: int = 0  # agenda items on the page, or versions of the plan
 
 
-def _user(username: str):
-    user = acting_user(username)
-    if user is None:
-        raise RuntimeError(f"{username} is not in this database: it lacks the demo's accounts")
-    return user
-
-
 def _meetings():
     """North's next meeting, and the last one it held."""
     from joinedup.meetings.models import Meeting, MeetingStatus
@@ -75,7 +67,9 @@ def _meetings():
 def _meeting_case(username: str, kind: str, meeting) -> Case:
     from joinedup.meetings import selectors
 
-    view = selectors.meeting_view(user=_user(username), public_id=meeting.public_id, audit=False)
+    view = selectors.meeting_view(
+        user=pages.persona(username), public_id=meeting.public_id, audit=False
+    )
     names = tuple(escape(row.name) for row in view.rows if row.person is not None)
     return Case(username, kind, f"/meetings/{meeting.public_id}/", names, len(view.rows))
 
@@ -85,7 +79,7 @@ def _plan_cases(username: str) -> list[Case]:
     from joinedup.access.record import record_visibility
     from joinedup.careplans.models import CarePlan
 
-    user = _user(username)
+    user = pages.persona(username)
     plans = record_visibility(user, CarePlan.objects.all(), category=Category.CARE_PLAN)
     return [
         Case(
@@ -106,7 +100,7 @@ def _attend(meeting) -> None:
     from joinedup.meetings import services
 
     for username in MEETING_PERSONAS:
-        services.attendee_join(actor=_user(username), meeting=meeting)
+        services.attendee_join(actor=pages.persona(username), meeting=meeting)
 
 
 def cases() -> list[Case]:
@@ -121,26 +115,12 @@ def cases() -> list[Case]:
     return mix
 
 
-class Sessions:
-    """One logged-in, two-factor-verified client per persona."""
-
-    def __init__(self, host: str):
-        from joinedup.accounts.testing import force_login_verified
-
-        self.clients: dict[str, Client] = {}
-        for username in dict.fromkeys(MEETING_PERSONAS + PLAN_PERSONAS):
-            client = Client(HTTP_HOST=host)
-            force_login_verified(client, _user(username))
-            self.clients[username] = client
-
-    def get(self, case: Case):
-        response = self.clients[case.persona].get(case.path)
-        if response.status_code != 200:
-            raise RuntimeError(f"{case.persona} GET {case.path} answered {response.status_code}")
-        return response
+def sessions(host: str) -> pages.Sessions:
+    """One logged-in client per persona of the meetings and the plans."""
+    return pages.Sessions(host, MEETING_PERSONAS + PLAN_PERSONAS)
 
 
-def check(sessions: Sessions, mix: list[Case]) -> None:
+def check(sessions: pages.Sessions, mix: list[Case]) -> None:
     for case in mix:
         body = sessions.get(case).content.decode()
         missing = [text for text in case.must_show if text not in body]
@@ -152,20 +132,20 @@ def run(*, host: str, runs: int, warmup: int, repeat: int = 10) -> dict:
     """p50/p95/p99 of each kind of page (medians over `runs`), its query counts, and the
     size of what it showed."""
     mix = cases()
-    sessions = Sessions(host)
-    check(sessions, mix)
+    logged_in = sessions(host)
+    check(logged_in, mix)
     pages = {}
     for kind in KINDS:
         mine = [c for c in mix if c.kind == kind]
         # As many requests of each kind: the plans are many, the meetings' pages three.
         mine = mine * max(1, (repeat * PLANS_EACH) // max(len(mine), 1))
-        figures = measure_runs(sessions.get, mine, runs=runs, warmup=min(warmup, len(mine)))
+        figures = measure_runs(logged_in.get, mine, runs=runs, warmup=min(warmup, len(mine)))
         figures.pop("per_run", None)
         pages[kind] = figures
     queries: dict[str, dict[str, list[int]]] = {}
     for case in mix:
         queries.setdefault(case.kind, {}).setdefault(case.persona, []).append(
-            _queries(sessions, case)
+            _queries(logged_in, case)
         )
     shown = {
         kind: {
@@ -177,7 +157,7 @@ def run(*, host: str, runs: int, warmup: int, repeat: int = 10) -> dict:
     return {"pages": pages, "queries": _spread(queries), "shown": shown, **table_counts()}
 
 
-def _queries(sessions: Sessions, case: Case, tries: int = 3) -> int:
+def _queries(sessions: pages.Sessions, case: Case, tries: int = 3) -> int:
     """The page's own queries: the fewest of a few requests, leaving out the session's
     last-seen time, which the middleware writes every so often whatever the page."""
     counts = []

@@ -87,15 +87,6 @@ ACTIONS = (
 )
 
 
-def _choose(rng, mix):
-    roll, total = rng.random(), 0.0
-    for value, share in mix:
-        total += share
-        if roll < total:
-            return value
-    return mix[-1][0]
-
-
 class _Locality:
     """One locality's series, the organisations that attend it and who acts for each."""
 
@@ -335,7 +326,7 @@ def _decide(rng, place, d, meeting, item, kind, row, written: _Written, counter)
         decision_kind = DecisionKind.NO_FURTHER_ACTION
         reason = f"Reviewed with the care team; the plan is updated (version {row['number']})"
     else:
-        decision_kind = _choose(rng, REFERRAL_DECISIONS)
+        decision_kind = referral_history._choose(rng, REFERRAL_DECISIONS)
         if decision_kind == DecisionKind.ALLOCATE:
             chosen = _allocation(rng, place, row["referral__service_id"])
             if not chosen:

@@ -47,9 +47,9 @@ import uuid
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from benchmarks import pages
 from benchmarks.measure import measure_runs, percentiles
 
 # persona: which worklist it reads
@@ -78,16 +78,6 @@ SUBMITTERS = (
 )
 
 
-def _as_user(username: str):
-    from joinedup.accounts.models import Membership, User
-
-    user = User.objects.get(username=username)
-    user.acting_membership = (
-        Membership.objects.active().select_related("organisation").get(user=user)
-    )
-    return user
-
-
 # --- worklists ------------------------------------------------------------------------
 
 
@@ -114,7 +104,7 @@ def cases() -> list[Case]:
 
     mix: list[Case] = []
     for username, direction in PERSONAS.items():
-        user = _as_user(username)
+        user = pages.persona(username)
 
         def page(sort="urgency", flag="", after=None, *, user=user, direction=direction):
             return selectors.worklist(
@@ -155,26 +145,12 @@ def cases() -> list[Case]:
     return mix
 
 
-class Sessions:
-    """One logged-in, two-factor-verified client per persona."""
-
-    def __init__(self, host: str):
-        from joinedup.accounts.testing import force_login_verified
-
-        self.clients: dict[str, Client] = {}
-        for username in PERSONAS:
-            client = Client(HTTP_HOST=host)
-            force_login_verified(client, _as_user(username))
-            self.clients[username] = client
-
-    def get(self, case: Case):
-        response = self.clients[case.persona].get(case.path)
-        if response.status_code != 200:
-            raise RuntimeError(f"{case.persona} GET {case.path} answered {response.status_code}")
-        return response
+def sessions(host: str) -> pages.Sessions:
+    """One logged-in client per worklist persona."""
+    return pages.Sessions(host, PERSONAS)
 
 
-def check(sessions: Sessions, mix: list[Case]) -> None:
+def check(sessions: pages.Sessions, mix: list[Case]) -> None:
     for case in mix:
         body = sessions.get(case).content.decode()
         positions = [body.find(reference) for reference in case.references]
@@ -185,21 +161,21 @@ def check(sessions: Sessions, mix: list[Case]) -> None:
 def worklists(*, host: str, runs: int, warmup: int, repeat: int = 10) -> dict:
     """p50/p95/p99 of each kind of page (medians over `runs`), and its query counts."""
     mix = cases()
-    sessions = Sessions(host)
-    check(sessions, mix)
+    logged_in = sessions(host)
+    check(logged_in, mix)
     pages = {}
     for kind in KINDS:
         mine = [c for c in mix if c.kind == kind] * repeat
-        figures = measure_runs(sessions.get, mine, runs=runs, warmup=min(warmup, len(mine)))
+        figures = measure_runs(logged_in.get, mine, runs=runs, warmup=min(warmup, len(mine)))
         figures.pop("per_run", None)
         pages[kind] = figures
     every = [c for c in mix] * repeat
-    overall = measure_runs(sessions.get, every, runs=runs, warmup=min(warmup, len(every)))
+    overall = measure_runs(logged_in.get, every, runs=runs, warmup=min(warmup, len(every)))
     overall.pop("per_run", None)
     queries: dict[str, dict[str, int]] = {}
     for case in mix:
         with CaptureQueriesContext(connection) as captured:
-            sessions.get(case)
+            logged_in.get(case)
         queries.setdefault(case.kind, {})[case.persona] = len(captured.captured_queries)
     return {
         "personas": PERSONAS,
@@ -216,7 +192,7 @@ def _open_counts() -> dict[str, int]:
 
     counts = {}
     for username, direction in PERSONAS.items():
-        page = selectors.worklist(user=_as_user(username), direction=direction, size=1)
+        page = selectors.worklist(user=pages.persona(username), direction=direction, size=1)
         counts[username] = page.counts["total"]
     return counts
 
@@ -289,7 +265,7 @@ def submitters(seed: int) -> list[Submitter]:
     offered = [(str(public_id), needs.get(pk, [])[:1]) for pk, public_id in chosen]
     found = []
     for username in SUBMITTERS:
-        user = _as_user(username)
+        user = pages.persona(username)
         visible = record.person_visibility(user, Person.objects.all())
         people = [str(p) for p in visible.order_by("pk").values_list("public_id", flat=True)[:300]]
         if people:

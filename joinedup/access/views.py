@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from joinedup.access import forms, selectors, services
 from joinedup.core.exceptions import Conflict, NotFound, PermissionDenied
+from joinedup.core.views import ASK_ADMINISTRATOR, forbidden
 from joinedup.people import selectors as people_selectors
 
 CSV_COLUMNS = [
@@ -41,7 +42,7 @@ CSV_COLUMNS = [
 
 
 def _forbidden(request, reason: str):
-    return render(request, "access/forbidden.html", {"reason": reason}, status=403)
+    return forbidden(request, reason, ask=ASK_ADMINISTRATOR)
 
 
 def _refused(request):

@@ -19,13 +19,10 @@ from django.views.decorators.http import require_http_methods, require_safe
 from joinedup.activity import forms, selectors, services
 from joinedup.activity.models import Attendance
 from joinedup.core.exceptions import Conflict, NotFound, PermissionDenied
+from joinedup.core.views import forbidden
 from joinedup.directory.forms import parse_page_number
 from joinedup.people import forms as people_forms
 from joinedup.people import selectors as people_selectors
-
-
-def _forbidden(request, reason: str):
-    return render(request, "people/forbidden.html", {"reason": reason}, status=403)
 
 
 def _organisation_id(user) -> int | None:
@@ -68,7 +65,7 @@ def person_contacts(request, public_id):
 def contact_create(request, public_id):
     refusal = services.recording_refusal(actor=request.user)
     if refusal:
-        return _forbidden(request, refusal)
+        return forbidden(request, refusal)
     person = _person_or_404(request.user, public_id, audit=request.method == "GET")
     offered = list(selectors.organisation_services(organisation_id=_organisation_id(request.user)))
     form = forms.ContactForm(
@@ -87,7 +84,7 @@ def contact_create(request, public_id):
             except NotFound as exc:
                 raise Http404(exc.message) from exc
             except PermissionDenied as exc:
-                return _forbidden(request, exc.message)
+                return forbidden(request, exc.message)
             else:
                 messages.success(request, "The contact is recorded")
                 return redirect("activity:person_contacts", public_id=person.public_id)
@@ -114,7 +111,7 @@ def contact_detail(request, public_id):
 def session_list(request):
     refusal = services.recording_refusal(actor=request.user)
     if refusal:
-        return _forbidden(request, refusal)
+        return forbidden(request, refusal)
     page = selectors.session_list_page(
         user=request.user, page_number=parse_page_number(request.GET.get("page"))
     )
@@ -126,7 +123,7 @@ def session_list(request):
 def session_create(request):
     refusal = services.recording_refusal(actor=request.user)
     if refusal:
-        return _forbidden(request, refusal)
+        return forbidden(request, refusal)
     offered = list(selectors.organisation_services(organisation_id=_organisation_id(request.user)))
     form = forms.GroupSessionForm(
         request.POST if request.method == "POST" else None,
@@ -143,7 +140,7 @@ def session_create(request):
             except ValidationError as exc:
                 form.add_domain_errors(exc)
             except PermissionDenied as exc:
-                return _forbidden(request, exc.message)
+                return forbidden(request, exc.message)
             else:
                 messages.success(request, f"{session.title} is created: take its register")
                 return redirect("activity:register", public_id=session.public_id)
@@ -167,7 +164,7 @@ def _posted_people(post) -> tuple[list[str], bool]:
 def register(request, public_id):
     refusal = services.recording_refusal(actor=request.user)
     if refusal:
-        return _forbidden(request, refusal)
+        return forbidden(request, refusal)
     try:
         session = selectors.session_get(user=request.user, public_id=public_id)
     except NotFound as exc:
@@ -238,7 +235,7 @@ def _chart(report, unit) -> dict:
 def index(request):
     membership = getattr(request.user, "acting_membership", None)
     if membership is None:
-        return _forbidden(request, "log in as a member of a partner organisation")
+        return forbidden(request, "log in as a member of a partner organisation")
     if membership.role not in selectors.AGGREGATE_ROLES:
         return redirect("activity:organisation", slug=membership.organisation.slug)
     page = selectors.organisations_with_aggregates_page(
@@ -257,7 +254,7 @@ def organisation_activity(request, slug):
     try:
         selectors.aggregate_scope(user=request.user, organisation=organisation)
     except PermissionDenied as exc:
-        return _forbidden(request, exc.message)
+        return forbidden(request, exc.message)
     offered = list(selectors.organisation_services(organisation_id=organisation.pk))
     start, end = forms.PeriodForm(request.GET, services=offered, frameworks=[]).period()
     frameworks = selectors.frameworks_for(organisation=organisation, on=end)

@@ -66,16 +66,14 @@ def audit_record_many(
     `detail["count"]`), PEOPLE_PER_LIST_EVENT to an event. An empty list showed nobody's
     data, so it records nothing.
     """
-    events = _list_events(
+    return audit_record_lists(
         actor=actor,
-        person_public_ids=person_public_ids,
+        lists={basis: person_public_ids},
         action=action,
         object_type=object_type,
         purpose=purpose,
-        basis=basis,
         detail=detail,
     )
-    return _append(events) if events else []
 
 
 def audit_record_lists(
@@ -90,39 +88,21 @@ def audit_record_lists(
     """`audit_record_many` for one page that showed people on several bases (`lists`:
     basis → the people shown on it): each basis's list events, appended to the chain
     together — one lock and one commit for the page, however many bases it showed."""
-    events = [
-        event
-        for basis, people in lists.items()
-        for event in _list_events(
-            actor=actor,
-            person_public_ids=people,
-            action=action,
-            object_type=object_type,
-            purpose=purpose,
-            basis=basis,
-            detail=detail,
-        )
-    ]
-    return _append(events) if events else []
-
-
-def _list_events(
-    *, actor, person_public_ids, action, object_type, purpose, basis, detail
-) -> list[AuditEvent]:
     if detail and _RESERVED_LIST_KEYS & set(detail):
         raise ValidationError({"detail": "a list event sets detail['people'] and ['count'] itself"})
-    people = _distinct_people(person_public_ids)
     events = []
-    for start in range(0, len(people), PEOPLE_PER_LIST_EVENT):
-        chunk = people[start : start + PEOPLE_PER_LIST_EVENT]
-        chunk_detail = {**(detail or {}), "people": chunk, "count": len(people)}
-        event = _new_event(
-            actor=actor, action=action, purpose=purpose, basis=basis, detail=chunk_detail
-        )
-        event.object_type = object_type
-        _validate(event)
-        events.append(event)
-    return events
+    for basis, people in lists.items():
+        shown = _distinct_people(people)
+        for start in range(0, len(shown), PEOPLE_PER_LIST_EVENT):
+            chunk = shown[start : start + PEOPLE_PER_LIST_EVENT]
+            chunk_detail = {**(detail or {}), "people": chunk, "count": len(shown)}
+            event = _new_event(
+                actor=actor, action=action, purpose=purpose, basis=basis, detail=chunk_detail
+            )
+            event.object_type = object_type
+            _validate(event)
+            events.append(event)
+    return _append(events) if events else []
 
 
 def audit_checkpoint_record(*, sequence: int, hash: str) -> AuditCheckpoint | None:

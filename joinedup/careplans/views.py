@@ -16,12 +16,9 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from joinedup.careplans import forms, selectors, services
 from joinedup.core.exceptions import Conflict, NotFound, PermissionDenied
+from joinedup.core.views import forbidden
 from joinedup.people import forms as people_forms
 from joinedup.people import selectors as people_selectors
-
-
-def _forbidden(request, reason: str):
-    return render(request, "people/forbidden.html", {"reason": reason}, status=403)
 
 
 def _status(form) -> int:
@@ -103,7 +100,7 @@ def plan_create(request, person_id):
     person = _person_or_404(request.user, person_id)
     refusal = services.writing_refusal(actor=request.user, person=person)
     if refusal:
-        return _forbidden(request, refusal)
+        return forbidden(request, refusal)
     existing = selectors.own_plan_id(user=request.user, person=person)
     if existing is not None:
         messages.info(request, "Your organisation already has a care plan for them: change it here")
@@ -126,7 +123,7 @@ def plan_create(request, person_id):
                 form.add_error(None, exc.message)
                 status = 409
             except PermissionDenied as exc:
-                return _forbidden(request, exc.message)
+                return forbidden(request, exc.message)
             else:
                 messages.success(
                     request,
@@ -144,7 +141,7 @@ def plan_edit(request, public_id):
     plan = _plan_or_404(request.user, public_id, audit=request.method == "GET")
     refusal = services.writing_refusal(actor=request.user, person=plan.person)
     if refusal:
-        return _forbidden(request, refusal)
+        return forbidden(request, refusal)
     offers, care_team = selectors.care_plan_parts(plan=plan)
     form = _form(
         request,
@@ -173,7 +170,7 @@ def plan_edit(request, public_id):
                 form.add_error(None, exc.message)
                 status = 409
             except PermissionDenied as exc:
-                return _forbidden(request, exc.message)
+                return forbidden(request, exc.message)
             else:
                 if saved.changed:
                     messages.success(
@@ -250,7 +247,7 @@ def agreement_record(request, public_id):
         except Conflict as exc:
             return _page_again(request, plan, status=409, conflict=exc.message, agreement_form=form)
         except PermissionDenied as exc:
-            return _forbidden(request, exc.message)
+            return forbidden(request, exc.message)
         else:
             messages.success(request, "Their agreement to this version is recorded")
             return redirect(_plan_url(plan, "agreement"))
@@ -265,7 +262,7 @@ def team_add(request, public_id):
     plan = _plan_or_404(request.user, public_id, audit=request.method == "GET")
     refusal = services.writing_refusal(actor=request.user, person=plan.person)
     if refusal:
-        return _forbidden(request, refusal)
+        return forbidden(request, refusal)
     organisations = selectors.partner_organisations(organisation_id=plan.owning_organisation_id)
     chosen = request.POST.get("organisation") or request.GET.get("organisation")
     choose = forms.OrganisationChoiceForm(
@@ -310,7 +307,7 @@ def team_add(request, public_id):
                 form.add_error(None, exc.message)
                 status = 409
             except PermissionDenied as exc:
-                return _forbidden(request, exc.message)
+                return forbidden(request, exc.message)
             else:
                 messages.success(request, f"{organisation.name} is in the care team")
                 return redirect(_plan_url(plan, "care-team"))
@@ -332,7 +329,7 @@ def team_remove(request, public_id, member_id):
     member = _member_or_404(plan, member_id)
     refusal = services.writing_refusal(actor=request.user, person=plan.person)
     if refusal:
-        return _forbidden(request, refusal)
+        return forbidden(request, refusal)
     form = forms.VersionForm(request.POST if request.method == "POST" else None)
     error, status = "", 200
     if request.method == "POST":
@@ -349,7 +346,7 @@ def team_remove(request, public_id, member_id):
             except Conflict as exc:
                 error, status = exc.message, 409
             except PermissionDenied as exc:
-                return _forbidden(request, exc.message)
+                return forbidden(request, exc.message)
             else:
                 messages.success(request, f"{member.organisation.name}: taken out of the care team")
                 return redirect(_plan_url(plan, "care-team"))
@@ -375,6 +372,6 @@ def team_contact(request, public_id, member_id):
     except Conflict as exc:
         return _page_again(request, plan, status=409, conflict=exc.message)
     except PermissionDenied as exc:
-        return _forbidden(request, exc.message)
+        return forbidden(request, exc.message)
     messages.success(request, "The single point of contact is changed")
     return redirect(_plan_url(plan, "care-team"))

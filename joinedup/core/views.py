@@ -51,3 +51,14 @@ def error_403(request, exception=None):
 
 def error_400(request, exception=None):
     return render(request, "core/400.html", status=400)
+
+
+# Who to ask about a refusal: of a person's data, and of the partnership's own settings.
+ASK_GOVERNANCE = "your organisation's information governance lead"
+ASK_ADMINISTRATOR = "your organisation's joinedup administrator"
+
+
+def forbidden(request, reason: str, *, ask: str = ASK_GOVERNANCE):
+    """403, with the reason the policy or a service gave and who to ask about it: every
+    app's views refuse through here."""
+    return render(request, "core/forbidden.html", {"reason": reason, "ask": ask}, status=403)

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from joinedup.access import policy
 from joinedup.core.exceptions import PermissionDenied
+from joinedup.core.views import ASK_ADMINISTRATOR, forbidden
 from joinedup.directory import forms, selectors, selectors_web, services
 from joinedup.directory.models import OrganisationKind, Service, Weekday
 
@@ -19,7 +20,7 @@ WEEKDAYS = list(Weekday)
 
 
 def _forbidden(request, reason: str):
-    return render(request, "directory/forbidden.html", {"reason": reason}, status=403)
+    return forbidden(request, reason, ask=ASK_ADMINISTRATOR)
 
 
 def _service_or_404(public_id) -> Service:

@@ -15,18 +15,15 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from joinedup.core.exceptions import Conflict, NotFound, PermissionDenied
+from joinedup.core.views import forbidden
 from joinedup.directory import selectors as directory_selectors
 from joinedup.meetings import forms, selectors, services
 from joinedup.meetings.models import MeetingStatus
 
 
-def _forbidden(request, reason: str):
-    return render(request, "people/forbidden.html", {"reason": reason}, status=403)
-
-
 def _staff_only(request):
     if getattr(request.user, "acting_membership", None) is None:
-        return _forbidden(request, "joint referral meetings are for staff of partner organisations")
+        return forbidden(request, "joint referral meetings are for staff of partner organisations")
     return None
 
 
@@ -74,7 +71,7 @@ def series_next(request, public_id):
     except NotFound as exc:
         raise Http404(exc.message) from exc
     except PermissionDenied as exc:
-        return _forbidden(request, exc.message)
+        return forbidden(request, exc.message)
     messages.success(
         request,
         "The next meeting is arranged, with its agenda"
@@ -116,7 +113,7 @@ def _act(request, public_id, do, done: str):
     except NotFound as exc:
         raise Http404(exc.message) from exc
     except PermissionDenied as exc:
-        return _forbidden(request, exc.message)
+        return forbidden(request, exc.message)
     except Conflict as exc:
         view = selectors.meeting_view(user=request.user, public_id=public_id)
         return _meeting_page(request, view, status=409, conflict=exc.message)
@@ -168,7 +165,7 @@ def meeting_close(request, public_id):
                 actor=request.user, meeting=meeting, notes=form.cleaned_data["notes"]
             )
         except PermissionDenied as exc:
-            return _forbidden(request, exc.message)
+            return forbidden(request, exc.message)
         except Conflict as exc:
             view = selectors.meeting_view(user=request.user, public_id=public_id)
             return _meeting_page(request, view, status=409, conflict=exc.message)
@@ -189,7 +186,7 @@ def organisation_invite(request, public_id):
     meeting = _meeting_or_404(request, public_id)
     view = selectors.meeting_view(user=request.user, public_id=public_id, audit=False)
     if not view.can_decide:
-        return _forbidden(request, view.decision_refusal or "This meeting is closed")
+        return forbidden(request, view.decision_refusal or "This meeting is closed")
     organisations = selectors.invitable_organisations(view=view)
     form = forms.InviteForm(
         request.POST if request.method == "POST" else None, organisations=organisations
@@ -201,7 +198,7 @@ def organisation_invite(request, public_id):
                 actor=request.user, meeting=meeting, organisation=form.organisation_chosen()
             )
         except PermissionDenied as exc:
-            return _forbidden(request, exc.message)
+            return forbidden(request, exc.message)
         except Conflict as exc:
             return render(
                 request, "meetings/invite.html", {**context, "conflict": exc.message}, status=409
@@ -264,7 +261,7 @@ def item_detail(request, public_id, item_id):
     except NotFound as exc:
         raise Http404(exc.message) from exc
     except PermissionDenied as exc:
-        return _forbidden(request, exc.message)
+        return forbidden(request, exc.message)
     except Conflict as exc:
         return _item_page(request, view, row, form=form, status=409, conflict=exc.message)
     except ValidationError as exc:
@@ -307,7 +304,7 @@ def action_add(request, public_id):
         except NotFound as exc:
             raise Http404(exc.message) from exc
         except PermissionDenied as exc:
-            return _forbidden(request, exc.message)
+            return forbidden(request, exc.message)
         except Conflict as exc:
             conflict = exc.message
         except ValidationError as exc:
@@ -332,7 +329,7 @@ def action_done(request, public_id, action_id):
     except NotFound as exc:
         raise Http404(exc.message) from exc
     except PermissionDenied as exc:
-        return _forbidden(request, exc.message)
+        return forbidden(request, exc.message)
     except Conflict as exc:
         messages.info(request, exc.message)
     else:

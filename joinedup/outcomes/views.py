@@ -16,14 +16,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
 from joinedup.core.exceptions import NotFound, PermissionDenied
+from joinedup.core.views import forbidden
 from joinedup.outcomes import charts, forms, selectors, services
 from joinedup.outcomes.models import Occasion
 from joinedup.people import forms as people_forms
 from joinedup.people import selectors as people_selectors
-
-
-def _forbidden(request, reason: str):
-    return render(request, "people/forbidden.html", {"reason": reason}, status=403)
 
 
 def _person_or_404(user, public_id):
@@ -51,7 +48,7 @@ def person_outcomes(request, public_id):
     person = _person_or_404(request.user, public_id)
     refusal = services.recording_refusal(actor=request.user)
     if refusal:
-        return _forbidden(request, refusal)
+        return forbidden(request, refusal)
     shown = selectors.person_outcomes(user=request.user, person=person)
     context = {
         "person": person,
@@ -68,7 +65,7 @@ def record_create(request, public_id, code):
     person = _person_or_404(request.user, public_id)
     refusal = services.recording_refusal(actor=request.user)
     if refusal:
-        return _forbidden(request, refusal)
+        return forbidden(request, refusal)
     measure = _measure_or_404(code)
     before = selectors.measured_before(user=request.user, person=person, measure=measure)
     form = forms.StaffMeasureForm(
@@ -95,7 +92,7 @@ def record_create(request, public_id, code):
             except ValidationError as exc:
                 form.add_domain_errors(exc, renamed=form.renamed())
             except PermissionDenied as exc:
-                return _forbidden(request, exc.message)
+                return forbidden(request, exc.message)
             except NotFound as exc:
                 raise Http404(exc.message) from exc
             else:

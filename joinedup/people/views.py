@@ -22,13 +22,10 @@ from django.views.decorators.http import require_http_methods, require_safe
 from joinedup.access import services as access_services
 from joinedup.access.categories import SEALED_READERS, Category, categories_for
 from joinedup.core.exceptions import Conflict, NotFound, PermissionDenied
+from joinedup.core.views import forbidden
 from joinedup.directory.forms import parse_page_number
 from joinedup.people import forms, selectors, services
 from joinedup.referrals import selectors as referral_selectors
-
-
-def _forbidden(request, reason: str):
-    return render(request, "people/forbidden.html", {"reason": reason}, status=403)
 
 
 def _role(user) -> str:
@@ -133,7 +130,7 @@ def person_list(request):
 def person_create(request):
     refusal = services.recording_refusal(actor=request.user)
     if refusal:
-        return _forbidden(request, refusal)
+        return forbidden(request, refusal)
     form = forms.PersonForm(request.POST if request.method == "POST" else None)
     duplicate = False
     status = 200
@@ -151,7 +148,7 @@ def person_create(request):
         except ValidationError as exc:
             form.add_domain_errors(exc)
         except PermissionDenied as exc:
-            return _forbidden(request, exc.message)
+            return forbidden(request, exc.message)
         else:
             messages.success(request, f"{person}'s record is on your team's caseload")
             return redirect(_record_url(person))
@@ -224,7 +221,7 @@ def entry_create(request, public_id):
             except ValidationError as exc:
                 form.add_domain_errors(exc)
             except PermissionDenied as exc:
-                return _forbidden(request, exc.message)
+                return forbidden(request, exc.message)
             except NotFound as exc:
                 raise Http404(exc.message) from exc
             else:
@@ -265,7 +262,7 @@ def entry_correct(request, public_id):
         return redirect("people:entry_correct", public_id=entry.public_id)
     refusal = services.entry_correct_refusal(actor=request.user, entry=entry)
     if refusal:
-        return _forbidden(request, refusal)
+        return forbidden(request, refusal)
     form = forms.EntryCorrectionForm(
         request.POST if request.method == "POST" else None,
         initial={"title": entry.title, "text": entry.text},
@@ -286,7 +283,7 @@ def entry_correct(request, public_id):
             form.add_error(None, exc.message)
             status = exc.status
         except PermissionDenied as exc:
-            return _forbidden(request, exc.message)
+            return forbidden(request, exc.message)
         except NotFound as exc:
             raise Http404(exc.message) from exc
         else:
@@ -302,7 +299,7 @@ def consent_create(request, public_id):
     person = _person_or_404(request.user, public_id)
     refusal = services.recording_refusal(actor=request.user)
     if refusal:
-        return _forbidden(request, refusal)
+        return forbidden(request, refusal)
     form = forms.ConsentForm(
         request.POST if request.method == "POST" else None,
         scopes=selectors.consent_scope_choices(user=request.user),
@@ -316,7 +313,7 @@ def consent_create(request, public_id):
             except ValidationError as exc:
                 form.add_domain_errors(exc, renamed={"expires_at": "expires_on"})
             except PermissionDenied as exc:
-                return _forbidden(request, exc.message)
+                return forbidden(request, exc.message)
             except NotFound as exc:
                 raise Http404(exc.message) from exc
             else:
@@ -332,7 +329,7 @@ def consent_withdraw(request, public_id, decision_id):
     person = _person_or_404(request.user, public_id)
     refusal = services.recording_refusal(actor=request.user)
     if refusal:
-        return _forbidden(request, refusal)
+        return forbidden(request, refusal)
     try:
         decision = selectors.consent_decision_get(
             user=request.user, person=person, decision_id=decision_id
@@ -345,7 +342,7 @@ def consent_withdraw(request, public_id, decision_id):
                 actor=request.user, person=person, decision_id=decision.decision_id
             )
         except PermissionDenied as exc:
-            return _forbidden(request, exc.message)
+            return forbidden(request, exc.message)
         except NotFound as exc:
             raise Http404(exc.message) from exc
         messages.success(request, "The decision has been withdrawn. It no longer applies")
@@ -358,7 +355,7 @@ def consent_withdraw(request, public_id, decision_id):
 def break_glass(request):
     refusal = selectors.break_glass_refusal(user=request.user)
     if refusal:
-        return _forbidden(request, refusal)
+        return forbidden(request, refusal)
     form = forms.BreakGlassForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
@@ -367,7 +364,7 @@ def break_glass(request):
             try:
                 return _open_break_glass(request, form)
             except PermissionDenied as exc:
-                return _forbidden(request, exc.message)
+                return forbidden(request, exc.message)
             except ValidationError as exc:
                 form.add_domain_errors(exc)
     return render(request, "people/break_glass.html", {"form": form}, status=status)
@@ -398,7 +395,7 @@ def portal_invite(request, public_id):
     person = _person_or_404(request.user, public_id)
     refusal = services.recording_refusal(actor=request.user)
     if refusal:
-        return _forbidden(request, refusal)
+        return forbidden(request, refusal)
     form = forms.PortalInviteForm(
         request.POST if request.method == "POST" else None,
         initial={"email": person.email},

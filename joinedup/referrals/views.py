@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from joinedup.access.categories import Category, categories_for
 from joinedup.core.exceptions import Conflict, NotFound, PermissionDenied
+from joinedup.core.views import forbidden
 from joinedup.directory import selectors as directory_selectors
 from joinedup.people import forms as people_forms
 from joinedup.people import selectors as people_selectors
@@ -31,10 +32,6 @@ PEOPLE_OFFERED = 500
 def _sees_referrals(user) -> bool:
     membership = getattr(user, "acting_membership", None)
     return bool(membership and Category.REFERRAL in categories_for(membership.role))
-
-
-def _forbidden(request, reason: str):
-    return render(request, "people/forbidden.html", {"reason": reason}, status=403)
 
 
 def _referral_url(referral) -> str:
@@ -55,7 +52,7 @@ def _service_or_404(public_id):
 @require_http_methods(["GET", "POST"])
 def referral_create(request):
     if not _sees_referrals(request.user):
-        return _forbidden(request, "your role does not make referrals")
+        return forbidden(request, "your role does not make referrals")
     service = _service_or_404(request.GET.get("service") or request.POST.get("service"))
     people = list(people_selectors.person_list(user=request.user)[:PEOPLE_OFFERED])
     people_selectors.person_list_audit(user=request.user, people=people)
@@ -77,7 +74,7 @@ def referral_create(request):
             except ValidationError as exc:
                 form.add_domain_errors(exc, renamed=_question_fields(form))
             except PermissionDenied as exc:
-                return _forbidden(request, exc.message)
+                return forbidden(request, exc.message)
             else:
                 messages.success(
                     request, f"Your referral {referral.reference} has been sent to {service.name}"
@@ -170,7 +167,7 @@ def referral_act(request, public_id):
         except Conflict as exc:
             status, error = 409, exc.message
         except PermissionDenied as exc:
-            return _forbidden(request, exc.message)
+            return forbidden(request, exc.message)
         else:
             done = Status(outcome.referral.status).label.lower()
             linked = "".join(
@@ -190,7 +187,7 @@ def referral_act(request, public_id):
 @require_safe
 def worklist(request, direction: str = selectors.INCOMING):
     if not _sees_referrals(request.user):
-        return _forbidden(request, "your role does not make or receive referrals")
+        return forbidden(request, "your role does not make or receive referrals")
     flag = request.GET.get("flag", "")
     page = selectors.worklist(
         user=request.user,

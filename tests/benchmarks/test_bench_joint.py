@@ -60,7 +60,7 @@ def test_the_agenda_names_people_for_every_persona(demo):
 
 @pytest.mark.django_db
 def test_every_page_shows_what_the_selectors_give(demo):
-    joint_load.check(joint_load.Sessions("localhost"), joint_load.cases())
+    joint_load.check(joint_load.sessions("localhost"), joint_load.cases())
 
 
 @pytest.mark.django_db
@@ -68,7 +68,7 @@ def test_a_page_that_does_not_show_what_it_should_is_not_measured(demo):
     case = joint_load.cases()[0]
     wrong = joint_load.Case(case.persona, case.kind, case.path, ("Nobody By This Name",))
     with pytest.raises(RuntimeError, match="does not show"):
-        joint_load.check(joint_load.Sessions("localhost"), [wrong])
+        joint_load.check(joint_load.sessions("localhost"), [wrong])
 
 
 @pytest.mark.django_db

@@ -56,7 +56,7 @@ def test_the_next_pages_follow_on_from_the_first_without_repeating_it(history):
 @pytest.mark.django_db
 def test_every_worklist_page_lists_what_the_selector_gives(history):
     mix = referral_load.cases()
-    referral_load.check(referral_load.Sessions("localhost"), mix)
+    referral_load.check(referral_load.sessions("localhost"), mix)
 
 
 @pytest.mark.django_db
@@ -64,7 +64,7 @@ def test_a_page_that_does_not_list_its_referrals_is_not_measured(history):
     case = referral_load.cases()[0]
     wrong = referral_load.Case(case.persona, case.kind, case.path, ("JU-NOTLISTD",))
     with pytest.raises(RuntimeError, match="does not list"):
-        referral_load.check(referral_load.Sessions("localhost"), [wrong])
+        referral_load.check(referral_load.sessions("localhost"), [wrong])
 
 
 @pytest.mark.django_db
@@ -79,7 +79,7 @@ def test_the_clean_up_leaves_exactly_what_the_build_wrote(history):
     from joinedup.people import selectors as people_selectors
     from joinedup.referrals import services
 
-    user = referral_load._as_user("clinician.north-cmht")
+    user = referral_load.pages.persona("clinician.north-cmht")
     before_pk = Referral.objects.order_by("-pk").values_list("pk", flat=True).first()
     counts = (Referral.objects.count(), Transition.objects.count())
     person = people_selectors.person_list(user=user)[0]
