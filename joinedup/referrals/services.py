@@ -120,6 +120,14 @@ ACTIONS: dict[str, Action] = {
         ),
     )
 }  # fmt: skip
+# The joint meeting allocating a journey whose referral is still open at its first service
+# (in limbo, say): that referral closes as allocated, its linked referrals made, as one
+# taken to the meeting does. Not a step a referral's page offers: only `meeting_allocate`
+# takes it, for the meeting's decision.
+MEETING_ALLOCATE = Action(
+    "allocate", Status.ALLOCATED, _OPEN_SENT - {Status.FOR_JOINT_MEETING}, COORDINATOR,
+    "Allocate to a service", needs_reason=True, closes=True,
+)  # fmt: skip
 
 
 def next_step(referral: Referral) -> str:
@@ -812,6 +820,20 @@ def _tell_team_new(referral: Referral) -> int:
     )
 
 
+def _tell_team_allocated(referral: Referral) -> int:
+    """The closed loop for the team the referral was with: the meeting decided where the
+    person goes, so it is closed there (it may have been waiting in limbo)."""
+    children = list(referral.children.select_related("service").order_by("pk"))
+    where = ", ".join(f"{c.service.name} (referral {c.reference})" for c in children)
+    return _tell_users(
+        team_leads(referral.owner_organisation_id),
+        subject=f"Referral {referral.reference}: allocated by the joint meeting",
+        body=f"The joint referral meeting has allocated referral {referral.reference} to "
+        f"{where or 'another service'}. It is closed at your team.",
+        link=referral_path(referral),
+    )
+
+
 def _tell_team_to_tell(referral: Referral, what: str, channel: str) -> int:
     how = TEAM_CHANNELS.get(channel)
     ask = (
@@ -887,6 +909,8 @@ def transition_notify(*, referral_id: int, action: str) -> int:
         if action in {"redirect", "allocate"}:
             for child in referral.children.order_by("pk"):
                 told += _tell_team_new(child)
+        if action == "allocate":
+            told += _tell_team_allocated(referral)
         if action == "withdraw":
             told += _tell_users(
                 team_leads(referral.owner_organisation_id),
@@ -1332,11 +1356,12 @@ def _meeting_queue_resolve(journey_id, now: datetime) -> int:
 
 def meeting_allocate(*, actor, referral: Referral, services, reason: str) -> list[Referral]:
     """The meeting allocates the journey of `referral` to `services` (one or more; two
-    organisations' services make a joint offer). A referral taken to the meeting is
-    allocated through the state machine (`allocate`); one that is closed (declined,
-    redirected) or still open elsewhere (in limbo) gets a linked referral to each service,
-    on the same journey, submitted at once. The journey's queue items are resolved. The
-    new referrals, in the order of `services`."""
+    organisations' services make a joint offer). A referral still open — taken to the
+    meeting, or waiting at its first service (in limbo) — is allocated through the state
+    machine (`allocate`, or `MEETING_ALLOCATE`): it closes, its linked referrals made, and
+    its team is told; one that is closed (declined, redirected) gets a linked referral to
+    each service, on the same journey, submitted at once. The journey's queue items are
+    resolved. The new referrals, in the order of `services`."""
     current = _meeting_referral(referral)
     _coordinator_check(actor, current)
     reason = (reason or "").strip()
@@ -1350,11 +1375,14 @@ def meeting_allocate(*, actor, referral: Referral, services, reason: str) -> lis
     if errors:
         raise ValidationError(errors)
     now = timezone.now()
-    if current.status == Status.FOR_JOINT_MEETING:
+    if current.status in _OPEN_SENT:
+        # Taken to the meeting, or still open at its first service (in limbo): either
+        # way it closes as allocated, and its team is told where it went.
+        taken = current.status == Status.FOR_JOINT_MEETING
         outcome = _apply(
             actor,
             current,
-            ACTIONS["allocate"],
+            ACTIONS["allocate"] if taken else MEETING_ALLOCATE,
             reason=reason,
             expected_version=current.version,
             services=services,

@@ -124,6 +124,18 @@ def refer(w: World, person=None, service=None):
         w.refs_world.person = original
 
 
+def in_limbo(w: World, person=None):
+    """Referred to befriending and never acknowledged: a fortnight on, the hourly check
+    puts it in limbo, on North's queue. The referral, still open at befriending."""
+    from joinedup.referrals import services as referral_services
+
+    referral = refer(w, person)
+    referral_services.limbo_check(now=timezone.now() + dt.timedelta(days=14))
+    referral.refresh_from_db()
+    assert referral.in_limbo
+    return referral
+
+
 def bounced_twice(w: World, person=None):
     """Referred to befriending, redirected to counselling, declined there: bouncing. The
     declined referral, which waits on North's queue."""

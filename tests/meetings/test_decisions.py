@@ -100,6 +100,51 @@ def test_a_referral_taken_to_the_meeting_is_allocated_through_the_state_machine(
     assert taken.version == 1 + taken.transitions.count()
 
 
+def limbo_meeting(w):
+    referral = ms.in_limbo(w)
+    return referral, ms.next_meeting(w, attending=[w.coordinator])
+
+
+def test_a_referral_in_limbo_allocated_elsewhere_closes_at_its_first_service(w):
+    referral, meeting = limbo_meeting(w)
+    [made] = decide(w, meeting, ms.allocation(w.nhs_team)).new_referrals
+    referral.refresh_from_db()
+    assert (referral.status, referral.in_limbo) == (Status.ALLOCATED, False)
+    assert referral.closed_at is not None
+    child = Referral.objects.get(public_id=made["id"])
+    assert (child.parent_id, child.journey_id) == (referral.pk, referral.journey_id)
+    assert referral.transitions.latest("at").linked_referral_id == child.pk
+
+
+def test_the_first_service_stops_seeing_the_person_through_the_closed_referral(w):
+    referral, meeting = limbo_meeting(w)
+    decide(w, meeting, ms.allocation(w.nhs_team))
+    assert (
+        not CareRelationship.objects.active_at(timezone.now())
+        .filter(source=f"referral:{referral.public_id}")
+        .exists()
+    )
+
+
+def test_the_first_service_is_told_where_the_meeting_allocated_its_referral(
+    w, settings, django_capture_on_commit_callbacks
+):
+    from joinedup.notifications.models import Notification
+    from tests.referrals import notify_support as ns
+
+    settings.TASKS = ns.IMMEDIATE_TASKS
+    referral, meeting = limbo_meeting(w)
+    with django_capture_on_commit_callbacks(execute=True):
+        [made] = decide(w, meeting, ms.allocation(w.nhs_team)).new_referrals
+    notice = Notification.objects.get(
+        recipient__memberships__organisation=w.day_centre,
+        subject=f"Referral {referral.reference}: allocated by the joint meeting",
+    )
+    assert w.nhs_team.name in notice.body
+    assert made["reference"] in notice.body
+    assert "closed at your team" in notice.body
+
+
 def test_the_decision_is_audited_with_the_person(w, meeting):
     decision = decide(w, meeting, ms.allocation(w.nhs_team))
     event = AuditEvent.objects.filter(action="meeting_decision").get()
