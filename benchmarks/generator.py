@@ -1026,7 +1026,8 @@ STAGE_VERSIONS: dict[str, int] = {
     "outcomes": 1,
     "meetings": 1,
     "careplan_history": 1,
-    "meeting_history": 1,
+    # 2: a referral in limbo allocated elsewhere closes at its first service.
+    "meeting_history": 2,
 }
 
 

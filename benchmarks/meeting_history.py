@@ -17,7 +17,9 @@ the services could have left:
   next version followed a review (`benchmarks.careplan_history`); each item decided —
   a referral allocated (to one service, or to two organisations' as a joint offer: the
   linked referrals written as the referral history writes referrals, on the same
-  journey), signposted or closed with no further action, its queue places resolved; a
+  journey, and a referral still open at its first service closed as allocated, as
+  `referrals.services.MEETING_ALLOCATE` closes it), signposted or closed with no
+  further action, its queue places resolved; a
   review noted — and an action for some of them, most done; the care relationships the
   meeting gave its organisations, from its agenda to its close;
 - the first slot after `ANCHOR`: the next meeting, scheduled, whose agenda
@@ -59,7 +61,7 @@ from joinedup.meetings.models import (
     MeetingStatus,
 )
 from joinedup.people.models import CareRelationship, RelationshipKind
-from joinedup.referrals.models import MeetingQueueItem
+from joinedup.referrals.models import OPEN_STATUSES, MeetingQueueItem, Referral, Status, Transition
 
 K = OrganisationKind
 DEMO_ORGANISATIONS = (cat.TRUST_SLUG, "city-council", "riverside-mind")
@@ -145,6 +147,9 @@ class _Written:
         self.relationships: list[CareRelationship] = []
         self.children: list[dict] = []
         self.resolved: dict[dt.datetime, list[int]] = defaultdict(list)
+        # Referrals still open at their first service that the meeting allocated
+        # elsewhere: closed as allocated, as `referrals.services.MEETING_ALLOCATE` does.
+        self.allocated: list[dict] = []
 
 
 def write(partnership: Partnership, loaded: Loaded, progress: bool) -> None:
@@ -187,7 +192,8 @@ def _queue() -> dict[int, list[dict]]:
         "pk", "locality_id", "reason", "created_at", "referral_id", "referral__person_id",
         "referral__owner_organisation_id", "referral__journey_id", "referral__priority",
         "referral__urgency", "referral__referrer_id", "referral__referring_organisation_id",
-        "referral__self_referral", "referral__service_id",
+        "referral__self_referral", "referral__service_id", "referral__public_id",
+        "referral__status", "referral__version",
     )  # fmt: skip
     by_locality: dict[int, list[dict]] = defaultdict(list)
     rows = MeetingQueueItem.objects.filter(resolved_at__isnull=True).order_by("created_at", "pk")
@@ -338,8 +344,23 @@ def _decide(rng, place, d, meeting, item, kind, row, written: _Written, counter)
             DecisionKind.SIGNPOST: "Better met outside the partnership's services",
             DecisionKind.NO_FURTHER_ACTION: "Already supported elsewhere; the person agreed",
         }[decision_kind]
+        if chosen and row["referral__status"] in OPEN_STATUSES:
+            written.allocated.append(
+                {
+                    "row": row,
+                    "at": at,
+                    "actor": place.chair,
+                    "organisation": place.chair_org,
+                    "outcome": f"{reason}\n\n" + ", ".join(service[2] for _, service in chosen),
+                    "first_child": None,
+                }
+            )
         for organisation_id, service in chosen:
             child = _child(rng, place, d, row, organisation_id, service, at, counter)
+            if written.allocated and written.allocated[-1]["row"] is row:
+                written.allocated[-1]["first_child"] = (
+                    written.allocated[-1]["first_child"] or (child["public_id"])
+                )
             written.children.append(child)
             new_referrals.append(
                 {
@@ -486,6 +507,7 @@ def _write(written: _Written, loaded: Loaded) -> None:
         )
     for moment, pks in written.resolved.items():
         MeetingQueueItem.objects.filter(pk__in=pks).update(resolved_at=moment)
+    _close_allocated(written.allocated)
     loaded.counts.update(
         meetings=len(written.meetings),
         agenda_items=len(written.items),
@@ -493,6 +515,46 @@ def _write(written: _Written, loaded: Loaded) -> None:
         meeting_actions=len(actions),
         care_relationships=len(written.relationships),
     )
+
+
+def _close_allocated(allocated: list[dict]) -> None:
+    """Close each referral the meeting allocated while it was still open at its first
+    service: allocated, with the outcome, a transition to its first linked referral, and
+    its team's care relationship ended — what `MEETING_ALLOCATE` writes."""
+    if not allocated:
+        return
+    children = dict(
+        Referral.objects.filter(public_id__in=[a["first_child"] for a in allocated]).values_list(
+            "public_id", "pk"
+        )
+    )
+    transitions = []
+    for a in allocated:
+        row, at = a["row"], a["at"]
+        Referral.objects.filter(pk=row["referral_id"]).update(
+            status=Status.ALLOCATED,
+            version=row["referral__version"] + 1,
+            closed_at=at,
+            outcome=a["outcome"],
+            in_limbo=False,
+            updated_at=at,
+        )
+        CareRelationship.objects.filter(
+            source=f"referral:{row['referral__public_id']}", until__isnull=True
+        ).update(until=at)
+        transitions.append(
+            Transition(
+                referral_id=row["referral_id"],
+                from_status=row["referral__status"],
+                to_status=Status.ALLOCATED,
+                actor_id=a["actor"],
+                actor_organisation_id=a["organisation"],
+                at=at,
+                reason=a["outcome"].split("\n")[0],
+                linked_referral_id=children.get(a["first_child"]),
+            )
+        )
+    Transition.objects.bulk_create(transitions, batch_size=5_000)
 
 
 def _next_meeting(rng, place, upcoming: dt.datetime, loaded: Loaded) -> None:

@@ -147,6 +147,22 @@ def test_an_allocation_makes_linked_referrals_on_the_same_journey(history):
             assert child.parent_id == decision.item.referral_id
 
 
+def test_a_referral_open_at_its_first_service_closes_as_allocated(history):
+    allocations = MeetingDecision.objects.filter(
+        kind=DecisionKind.ALLOCATE, item__meeting__series__in=_bulk_series()
+    ).select_related("item__referral")
+    assert allocations.exists()
+    for decision in allocations:
+        referral = decision.item.referral
+        assert referral.status == "allocated"
+        assert referral.closed_at == decision.decided_at
+        step = referral.transitions.get(to_status="allocated")
+        assert str(step.linked_referral.public_id) == decision.new_referrals[0]["id"]
+        assert not CareRelationship.objects.filter(
+            source=f"referral:{referral.public_id}", until__isnull=True
+        ).exists()
+
+
 def test_a_decided_referral_leaves_the_queue(history):
     decided = AgendaItem.objects.filter(
         kind=ItemKind.REFERRAL,
