@@ -1020,7 +1020,8 @@ STAGE_VERSIONS: dict[str, int] = {
     "people": 1,
     "staff": 1,
     "referrals": 1,
-    "referral_history": 1,
+    # 2: a referral in limbo waits at the person's own locality's meeting.
+    "referral_history": 2,
     "careplans": 1,
     "activity": 1,
     "outcomes": 1,

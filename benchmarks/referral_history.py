@@ -20,7 +20,8 @@ could have left it in, with what the machine would have written beside it:
 - two transitions (submitted, and the step to its status now, by the receiving
   team's member of staff); the receiving team's care relationship while it is open
   (ended at closing, as `_follow_access` does); and, for one in limbo, a place on its
-  locality's joint-meeting queue.
+  locality's joint-meeting queue (the service's locality, or of a service covering
+  several the person's own, as `referrals.services._locality` chooses).
 
 Written only when `Size.referrals` is set (the generated sizes; a rescaled size gets its
 own count), deterministically from the seed like every other stage. References are
@@ -144,13 +145,20 @@ class _Catalogue:
             .values_list("service_id", "taxonomyterm_id")
         ):
             self.needs.setdefault(service_id, term_id)
-        self.locality: dict[int, int] = {}
-        for service_id, locality_id in (
-            Service.localities.through.objects.filter(service_id__in=self.owner)
-            .order_by("service_id", "locality__name")
-            .values_list("service_id", "locality_id")
-        ):
-            self.locality.setdefault(service_id, locality_id)
+        # Each service's localities, by name; a GP practice's, where its people live.
+        self.localities: dict[int, list[int]] = {}
+        self.home: dict[int, int] = {}
+        for service_id, locality_id, organisation_id, kind in (
+            Service.localities.through.objects.order_by("service_id", "locality__name")
+            .values_list(
+                "service_id", "locality_id", "service__organisation_id",
+                "service__organisation__kind",
+            )
+        ):  # fmt: skip
+            if service_id in self.owner:
+                self.localities.setdefault(service_id, []).append(locality_id)
+            if kind == "gp_practice":
+                self.home.setdefault(organisation_id, locality_id)
         self.people = list(
             Person.objects.order_by("pk").values_list(
                 "pk", "gp_practice_id", "created_by_organisation_id"
@@ -164,6 +172,14 @@ class _Catalogue:
                 if user_id:
                     self.staff[organisation_id] = user_id
                     break
+
+    def locality(self, service_id: int, gp_id: int | None) -> int | None:
+        """The locality whose meeting a referral waits for, as `referrals.services._locality`
+        chooses it: the service's own; of a service covering several, the person's, where
+        their GP practice is; else the first by name."""
+        localities = self.localities.get(service_id) or [None]
+        home = self.home.get(gp_id)
+        return home if len(localities) > 1 and home in localities else localities[0]
 
 
 def write(partnership: Partnership, loaded: Loaded, progress: bool) -> None:
@@ -228,7 +244,7 @@ def _plan(rng, index: int, c: _Catalogue) -> dict:
         "in_limbo": is_open and status == "submitted" and age > 3,
         "closed_at": None,
         "need_id": c.needs.get(service_id),
-        "locality_id": c.locality.get(service_id),
+        "locality_id": c.locality(service_id, gp_id),
         "actor_id": c.staff.get(c.owner[service_id]),
     }
     if not is_open:
