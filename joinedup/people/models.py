@@ -331,6 +331,14 @@ class CareRelationship(BaseModel):
                 name="relationship_team_covering",
             ),
             models.Index(fields=["user", "person"], name="relationship_user"),
+            # What a source started and is still open (`relationship_end_by_source`: every
+            # referral that closes, every meeting): without it, a scan of every
+            # relationship (290 ms at ICS size, 2 million rows) for each.
+            models.Index(
+                fields=["source"],
+                condition=Q(until__isnull=True),
+                name="relationship_open_by_source",
+            ),
         ]
 
 
