@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 from uuid import UUID
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from joinedup.access import record
 from joinedup.audit.services import audit_record, audit_record_many
@@ -170,12 +170,13 @@ FLAGS = ("new", "limbo", "bouncing")
 
 
 def _bouncing() -> Q:
-    queued = MeetingQueueItem.objects.filter(
-        referral__person_id=OuterRef("person_id"),
-        reason=MeetingQueueReason.BOUNCING,
-        resolved_at__isnull=True,
-    )
-    return Q(bounce_count__gte=BOUNCES_TO_ESCALATE) | Q(Exists(queued))
+    """Bounced twice on this journey, or the person waits on a meeting's queue for
+    bouncing: the people waiting are one set the database makes once per query (a
+    hashed subplan), not a probe for each of a team's open referrals."""
+    waiting = MeetingQueueItem.objects.filter(
+        reason=MeetingQueueReason.BOUNCING, resolved_at__isnull=True
+    ).values("referral__person_id")
+    return Q(bounce_count__gte=BOUNCES_TO_ESCALATE) | Q(person_id__in=waiting)
 
 
 def _flag_filter(flag: str) -> Q:
@@ -224,12 +225,18 @@ def worklist(
     if cursor:
         referrals = referrals.filter(cursor.after())
     columns, descending = SORTS[sort]
+    order = [f"-{c}" if descending else c for c in columns]
+    # The page's ids first, from the referrals alone (the partial index, sorted, cut to a
+    # page), then the page joined to what it shows: a team with thousands of open
+    # referrals joins a page of them, whatever the planner guesses of the team's size.
+    page = referrals.order_by(*order).values("pk")[: size + 1]
     rows = list(
-        referrals.select_related(
+        Referral.objects.filter(pk__in=page)
+        .select_related(
             "person", "service", "owner_organisation", "referring_organisation", "parent"
         )
         .annotate(is_bouncing=_bouncing())
-        .order_by(*(f"-{c}" if descending else c for c in columns))[: size + 1]
+        .order_by(*order)
     )
     more = len(rows) > size
     rows = rows[:size]
