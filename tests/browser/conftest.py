@@ -83,3 +83,13 @@ def page_without_javascript(browser, live_server):
     context, page = _open_page(browser, live_server, java_script_enabled=False)
     yield page
     context.close()
+
+
+@pytest.fixture
+def empty_audit_log_after(transactional_db):
+    """The audit log refuses deletes, so the flush that ends a transactional test would
+    fail; empty it first, as the audit tests do (`pytest.mark.usefixtures` it)."""
+    from tests.audit import tampering
+
+    yield
+    tampering.erase_audit_log()

@@ -1,22 +1,15 @@
 """axe-core on the directory's main pages: no serious or critical violation."""
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.urls import reverse
 
 from tests.browser import directory_data
+from tests.browser.axe_support import blocking_violations
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-BLOCKING = {"serious", "critical"}
-
-
-def blocking_violations(page) -> list[dict]:
-    response = Axe().run(page).response
-    return [v for v in response["violations"] if v["impact"] in BLOCKING]
 
 
 def describe(violations: list[dict]) -> str:

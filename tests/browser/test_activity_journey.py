@@ -4,39 +4,24 @@ it counts; axe-core finds no serious or critical violation on the register and a
 pages."""
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.urls import reverse
 from playwright.sync_api import expect
 
 from joinedup.activity.models import Contact
 from tests.activity import activity_support as support
-from tests.audit import tampering
+from tests.browser.axe_support import no_blocking_violations
 from tests.people import people_support as ps
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.usefixtures("empty_audit_log_after"),
 ]
-
-BLOCKING = {"serious", "critical"}
-
-
-@pytest.fixture(autouse=True)
-def _empty_audit_log_after(transactional_db):
-    # The audit log refuses deletes, so the flush that ends a transactional test would
-    # fail; empty it first, as the audit tests do.
-    yield
-    tampering.erase_audit_log()
 
 
 @pytest.fixture
 def w(trust, day_centre, day_centre_worker, volunteer, clinician):
     return support.world(trust, day_centre, day_centre_worker, volunteer, clinician, people=3)
-
-
-def no_blocking_violations(page) -> None:
-    violations = [v for v in Axe().run(page).response["violations"] if v["impact"] in BLOCKING]
-    assert violations == [], [(v["id"], v["help"], v["nodes"][0]["target"]) for v in violations]
 
 
 def name(person) -> str:

@@ -6,12 +6,11 @@ it signed. axe-core finds no serious or critical violation on the staff page, th
 or the portal page."""
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.urls import reverse
 from playwright.sync_api import expect
 
 from joinedup.careplans.models import CarePlan
-from tests.audit import tampering
+from tests.browser.axe_support import no_blocking_violations
 from tests.careplans import careplan_support as cs
 from tests.factories import DEFAULT_PASSWORD
 from tests.people import people_support as ps
@@ -20,20 +19,12 @@ from tests.portal import portal_support as pp
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.usefixtures("empty_audit_log_after"),
 ]
 
-BLOCKING = {"serious", "critical"}
 WHAT_MATTERS = "Getting back to the allotment, and seeing my sister more"
 GOALS = "Go to the allotment group twice a week by the spring"
 CRISIS = "If I stop sleeping, call Jo at the day centre; out of hours, the crisis line"
-
-
-@pytest.fixture(autouse=True)
-def _empty_audit_log_after(transactional_db):
-    # The audit log refuses deletes, so the flush that ends a transactional test would
-    # fail; empty it first, as the audit tests do.
-    yield
-    tampering.erase_audit_log()
 
 
 @pytest.fixture
@@ -42,11 +33,6 @@ def w(trust, day_centre):
     world.worker.first_name, world.worker.last_name = "Jo", "Bloggs"
     world.worker.save()
     return world
-
-
-def no_blocking_violations(page) -> None:
-    violations = [v for v in Axe().run(page).response["violations"] if v["impact"] in BLOCKING]
-    assert violations == [], [(v["id"], v["help"], v["nodes"][0]["target"]) for v in violations]
 
 
 def test_a_clinician_co_produces_a_care_plan_and_the_person_signs_it(

@@ -2,29 +2,19 @@
 finding nothing serious."""
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from joinedup.access.roles import Role
 from joinedup.notifications import services
 from tests import factories as f
-from tests.audit import tampering
+from tests.browser.axe_support import blocking_violations
 from tests.people import people_support as ps
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.usefixtures("empty_audit_log_after"),
 ]
-
-BLOCKING = {"serious", "critical"}
-
-
-@pytest.fixture(autouse=True)
-def _empty_audit_log_after(transactional_db):
-    # The audit log refuses deletes, so the flush that ends a transactional test would
-    # fail; empty it first, as the audit tests do.
-    yield
-    tampering.erase_audit_log()
 
 
 @pytest.fixture
@@ -56,5 +46,5 @@ def test_marking_a_message_read_moves_the_count_in_the_header(page, coordinator)
 def test_the_inbox_has_no_serious_accessibility_violations(page, coordinator):
     ps.browser_log_in(page, coordinator)
     page.goto("/inbox/")
-    violations = [v for v in Axe().run(page).response["violations"] if v["impact"] in BLOCKING]
+    violations = blocking_violations(page)
     assert violations == [], [(v["id"], v["help"]) for v in violations]

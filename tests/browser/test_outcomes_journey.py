@@ -6,11 +6,10 @@ page and the portal page, and the browser refuses nothing under the CSP."""
 import re
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from tests.audit import tampering
+from tests.browser.axe_support import no_blocking_violations
 from tests.factories import DEFAULT_PASSWORD
 from tests.outcomes import outcome_support as os_
 from tests.people import people_support as ps
@@ -19,30 +18,17 @@ from tests.portal import portal_support as pp
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.usefixtures("empty_audit_log_after"),
 ]
 
-BLOCKING = {"serious", "critical"}
 BASELINE = [3, 3, 2, 2, 2, 1, 1, 0, 0]  # 14: moderate
 REVIEW = [1, 1, 1, 1, 1, 1, 1, 1, 0]  # 8: mild, a reliable improvement of 6
 FREQUENCY = ["Not at all", "Several days", "More than half the days", "Nearly every day"]
 
 
-@pytest.fixture(autouse=True)
-def _empty_audit_log_after(transactional_db):
-    # The audit log refuses deletes, so the flush that ends a transactional test would
-    # fail; empty it first, as the audit tests do.
-    yield
-    tampering.erase_audit_log()
-
-
 @pytest.fixture
 def w(trust, day_centre, clinician):
     return os_.world(trust, day_centre, clinician)
-
-
-def no_blocking_violations(page) -> None:
-    violations = [v for v in Axe().run(page).response["violations"] if v["impact"] in BLOCKING]
-    assert violations == [], [(v["id"], v["help"], v["nodes"][0]["target"]) for v in violations]
 
 
 def answer_phq9(page, values: list[int]) -> None:

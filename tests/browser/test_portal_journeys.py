@@ -2,11 +2,10 @@
 sees at once, and the portal's pages pass axe-core."""
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from tests.audit import tampering
+from tests.browser.axe_support import blocking_violations
 from tests.factories import DEFAULT_PASSWORD
 from tests.people import people_support as ps
 from tests.portal import portal_support as pp
@@ -14,17 +13,8 @@ from tests.portal import portal_support as pp
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.usefixtures("empty_audit_log_after"),
 ]
-
-BLOCKING = {"serious", "critical"}
-
-
-@pytest.fixture(autouse=True)
-def _empty_audit_log_after(transactional_db):
-    # The audit log refuses deletes, so the flush that ends a transactional test would
-    # fail; empty it first, as the audit tests do.
-    yield
-    tampering.erase_audit_log()
 
 
 @pytest.fixture
@@ -94,11 +84,11 @@ def test_the_person_sees_who_opened_their_record(
 def test_portal_pages_have_no_serious_accessibility_violations(page, world, alex, url_name):
     portal_log_in(page, alex)
     page.goto(reverse(url_name))
-    violations = [v for v in Axe().run(page).response["violations"] if v["impact"] in BLOCKING]
+    violations = blocking_violations(page)
     assert violations == [], [(v["id"], v["help"]) for v in violations]
 
 
 def test_the_portal_login_page_has_no_serious_accessibility_violations(page, db):
     page.goto(reverse("portal:login"))
-    violations = [v for v in Axe().run(page).response["violations"] if v["impact"] in BLOCKING]
+    violations = blocking_violations(page)
     assert violations == [], [(v["id"], v["help"]) for v in violations]

@@ -3,28 +3,18 @@
 import re
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.urls import reverse
 from playwright.sync_api import expect
 
 from joinedup.people.models import RelatedPerson
-from tests.audit import tampering
+from tests.browser.axe_support import blocking_violations
 from tests.people import people_support as ps
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.usefixtures("empty_audit_log_after"),
 ]
-
-BLOCKING = {"serious", "critical"}
-
-
-@pytest.fixture(autouse=True)
-def _empty_audit_log_after(transactional_db):
-    # The audit log refuses deletes, so the flush that ends a transactional test would
-    # fail; empty it first, as the audit tests do.
-    yield
-    tampering.erase_audit_log()
 
 
 @pytest.fixture
@@ -50,7 +40,7 @@ def as_clinician(page, clinician):
 
 def check(page, url: str) -> None:
     page.goto(url)
-    violations = [v for v in Axe().run(page).response["violations"] if v["impact"] in BLOCKING]
+    violations = blocking_violations(page)
     assert violations == [], f"axe-core on {url}:\n{describe(violations)}"
 
 
@@ -97,7 +87,7 @@ def test_break_glass_form_with_errors_has_no_serious_violation(as_clinician, wor
     page.goto(reverse("people:break_glass"))
     page.get_by_role("button", name="Break glass and open the record").click()
     assert page.title().startswith("Error:")
-    violations = [v for v in Axe().run(page).response["violations"] if v["impact"] in BLOCKING]
+    violations = blocking_violations(page)
     assert violations == [], describe(violations)
 
 
@@ -107,7 +97,7 @@ def test_add_person_form_with_errors_has_no_serious_violation(as_clinician, worl
     page.get_by_label("Year").fill("2999")
     page.get_by_role("button", name="Add person").click()
     assert page.title().startswith("Error:")
-    violations = [v for v in Axe().run(page).response["violations"] if v["impact"] in BLOCKING]
+    violations = blocking_violations(page)
     assert violations == [], describe(violations)
 
 

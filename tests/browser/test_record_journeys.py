@@ -8,21 +8,13 @@ from playwright.sync_api import expect
 from joinedup.access.roles import Role
 from joinedup.people.models import Person
 from tests import factories as f
-from tests.audit import tampering
 from tests.people import people_support as ps
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.usefixtures("empty_audit_log_after"),
 ]
-
-
-@pytest.fixture(autouse=True)
-def _empty_audit_log_after(transactional_db):
-    # The audit log refuses deletes (its triggers), so the flush that ends a transactional
-    # test would fail; empty it first, as the audit tests do.
-    yield
-    tampering.erase_audit_log()
 
 
 def test_a_volunteer_at_a_partner_sees_shared_care_entries_and_not_clinical_ones(

@@ -5,11 +5,10 @@ portal show it; axe-core finds no serious or critical violation on the way."""
 import re
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from tests.audit import tampering
+from tests.browser.axe_support import no_blocking_violations
 from tests.factories import DEFAULT_PASSWORD
 from tests.people import people_support as ps
 from tests.portal import portal_support as pp
@@ -18,28 +17,14 @@ from tests.referrals import referral_support as rs
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.usefixtures("empty_audit_log_after"),
 ]
-
-BLOCKING = {"serious", "critical"}
-
-
-@pytest.fixture(autouse=True)
-def _empty_audit_log_after(transactional_db):
-    # The audit log refuses deletes, so the flush that ends a transactional test would
-    # fail; empty it first, as the audit tests do.
-    yield
-    tampering.erase_audit_log()
 
 
 @pytest.fixture
 def w(trust, day_centre, clinician, befriending, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     return rs.world(trust, day_centre, clinician, befriending)
-
-
-def no_blocking_violations(page) -> None:
-    violations = [v for v in Axe().run(page).response["violations"] if v["impact"] in BLOCKING]
-    assert violations == [], [(v["id"], v["help"], v["nodes"][0]["target"]) for v in violations]
 
 
 def test_a_clinician_refers_and_the_service_accepts_and_everyone_sees_it(

@@ -4,28 +4,18 @@ follows the status with it and their date of birth; axe-core finds no serious or
 critical violation on the form, the confirmation and the status pages."""
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.urls import reverse
 from playwright.sync_api import expect
 
 from joinedup.referrals.models import Referral, Status
-from tests.audit import tampering
+from tests.browser.axe_support import blocking_violations
 from tests.referrals import self_referral_support as sr
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.usefixtures("empty_audit_log_after"),
 ]
-
-BLOCKING = {"serious", "critical"}
-
-
-@pytest.fixture(autouse=True)
-def _empty_audit_log_after(transactional_db):
-    # The audit log refuses deletes, so the flush that ends a transactional test would
-    # fail; empty it first, as the audit tests do.
-    yield
-    tampering.erase_audit_log()
 
 
 @pytest.fixture(autouse=True)
@@ -36,7 +26,7 @@ def _fresh_limits():
 
 
 def no_blocking_violations(page) -> None:
-    violations = [v for v in Axe().run(page).response["violations"] if v["impact"] in BLOCKING]
+    violations = blocking_violations(page)
     assert violations == [], [(v["id"], v["help"], page.url) for v in violations]
 
 
