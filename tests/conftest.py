@@ -75,3 +75,24 @@ def befriending(day_centre):
         taxonomy_terms=[needs],
         localities=[north],
     )
+
+
+@pytest.fixture(scope="module")
+def api_schema():
+    """The API's own OpenAPI document, its operations called in-process: what every
+    app's `test_api_fuzz.py` fuzzes (tests/api_fuzz_support.py)."""
+    import schemathesis
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    from joinedup.wsgi import application
+
+    # Django's WSGI handler closes "old" database connections around each request;
+    # inside a test's transaction that would end it, so do as Django's test client does.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)

@@ -4,20 +4,10 @@ tests/people/test_api_fuzz.py; the caller is the day centre's practitioner, and 
 requests name one of its group sessions (or contacts) so that they reach the services."""
 
 import pytest
-import schemathesis
-from django.core.signals import request_finished, request_started
-from django.db import close_old_connections
-from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
-from schemathesis.checks import (
-    content_type_conformance,
-    not_a_server_error,
-    response_schema_conformance,
-    status_code_conformance,
-)
 
-from joinedup.wsgi import application
 from tests.activity import activity_support as support
+from tests.api_fuzz_support import fuzz
 from tests.api_support import token_for
 
 pytestmark = pytest.mark.django_db
@@ -30,25 +20,6 @@ OPERATIONS = [
     ("GET", "/api/v1/group-sessions/{id}"),
     ("PUT", "/api/v1/group-sessions/{id}/register"),
 ]
-CHECKS = [
-    not_a_server_error,
-    status_code_conformance,
-    content_type_conformance,
-    response_schema_conformance,
-]
-
-
-@pytest.fixture(scope="module")
-def api_schema():
-    # Django's WSGI handler closes "old" database connections around each request;
-    # inside a test's transaction that would end it, so do as Django's test client does.
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    try:
-        yield schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
-    finally:
-        request_started.connect(close_old_connections)
-        request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
@@ -69,26 +40,9 @@ def known_id(w, path: str) -> str:
     return str(support.session(w).public_id)
 
 
-def fuzz(operation, mode: GenerationMode, headers: dict, id_: str | None = None) -> None:
-    @settings(
-        max_examples=15,
-        deadline=None,
-        derandomize=True,
-        database=None,
-        suppress_health_check=list(HealthCheck),
-    )
-    @given(case=operation.as_strategy(generation_mode=mode))
-    def run(case):
-        if id_ is not None and "id" in (case.path_parameters or {}):
-            case.path_parameters["id"] = id_
-        case.call_and_validate(headers=headers, checks=CHECKS)
-
-    run()
-
-
 @pytest.mark.parametrize(("method", "path"), OPERATIONS)
 def test_valid_requests_get_documented_answers(api_schema, w, headers, method, path):
-    fuzz(api_schema[path][method], GenerationMode.POSITIVE, headers, known_id(w, path))
+    fuzz(api_schema[path][method], GenerationMode.POSITIVE, headers, path={"id": known_id(w, path)})
 
 
 @pytest.mark.parametrize(("method", "path"), OPERATIONS)

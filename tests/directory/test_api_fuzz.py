@@ -7,13 +7,9 @@ body schema. Bounded and derandomised so the suite stays fast and a failure repe
 """
 
 import pytest
-import schemathesis
-from django.core.signals import request_finished, request_started
-from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
 
-from joinedup.wsgi import application
 from tests import factories as f
 from tests.api_support import term
 
@@ -30,19 +26,6 @@ PUBLIC_READS = [
 
 # Every operation but the taxonomy takes something a client can get wrong.
 WITH_PARAMETERS = [path for path in PUBLIC_READS if path != "/api/v1/taxonomy-terms"]
-
-
-@pytest.fixture(scope="module")
-def api_schema():
-    # Django's WSGI handler closes "old" database connections around each request;
-    # inside a test's transaction that would end it, so do as Django's test client does.
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    try:
-        yield schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
-    finally:
-        request_started.connect(close_old_connections)
-        request_finished.connect(close_old_connections)
 
 
 @pytest.fixture

@@ -2,20 +2,10 @@
 does for the shared record: every answer is documented, well formed, and never a 500."""
 
 import pytest
-import schemathesis
-from django.core.signals import request_finished, request_started
-from django.db import close_old_connections
-from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
-from schemathesis.checks import (
-    content_type_conformance,
-    not_a_server_error,
-    response_schema_conformance,
-    status_code_conformance,
-)
 
-from joinedup.wsgi import application
 from tests import factories as f
+from tests.api_fuzz_support import fuzz
 from tests.api_support import token_for
 from tests.governance import governance_support as gs
 
@@ -24,23 +14,6 @@ OPERATIONS = [
     ("GET", "/api/v1/governance/break-glass"),
     ("POST", "/api/v1/governance/break-glass/{id}/review"),
 ]
-CHECKS = [
-    not_a_server_error,
-    status_code_conformance,
-    content_type_conformance,
-    response_schema_conformance,
-]
-
-
-@pytest.fixture(scope="module")
-def api_schema():
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    try:
-        yield schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
-    finally:
-        request_started.connect(close_old_connections)
-        request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
@@ -54,26 +27,14 @@ def headers(ig_lead):
     return {"Authorization": f"Bearer {raw}"}
 
 
-def fuzz(operation, mode: GenerationMode, headers: dict, id_: str | None = None) -> None:
-    @settings(
-        max_examples=15,
-        deadline=None,
-        derandomize=True,
-        database=None,
-        suppress_health_check=list(HealthCheck),
-    )
-    @given(case=operation.as_strategy(generation_mode=mode))
-    def run(case):
-        if id_ is not None and "id" in (case.path_parameters or {}):
-            case.path_parameters["id"] = id_
-        case.call_and_validate(headers=headers, checks=CHECKS)
-
-    run()
-
-
 @pytest.mark.parametrize(("method", "path"), OPERATIONS)
 def test_valid_requests_get_documented_answers(api_schema, access, headers, method, path):
-    fuzz(api_schema[path][method], GenerationMode.POSITIVE, headers, str(access.public_id))
+    fuzz(
+        api_schema[path][method],
+        GenerationMode.POSITIVE,
+        headers,
+        path={"id": str(access.public_id)},
+    )
 
 
 @pytest.mark.parametrize(("method", "path"), OPERATIONS)

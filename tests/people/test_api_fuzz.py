@@ -9,19 +9,9 @@ about Alex) so that they reach the services, invalid ones name whatever is gener
 """
 
 import pytest
-import schemathesis
-from django.core.signals import request_finished, request_started
-from django.db import close_old_connections
-from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
-from schemathesis.checks import (
-    content_type_conformance,
-    not_a_server_error,
-    response_schema_conformance,
-    status_code_conformance,
-)
 
-from joinedup.wsgi import application
+from tests.api_fuzz_support import fuzz
 from tests.api_support import token_for
 from tests.people import people_support as ps
 
@@ -41,29 +31,10 @@ OPERATIONS = [
     ("POST", "/api/v1/people/{id}/break-glass"),
     ("GET", "/api/v1/people/{id}/break-glass"),
 ]
+
+
 # Whether the answer is a 2xx is not the point (most generated ids name no one): that
 # it is documented, well-formed and never a server error is.
-CHECKS = [
-    not_a_server_error,
-    status_code_conformance,
-    content_type_conformance,
-    response_schema_conformance,
-]
-
-
-@pytest.fixture(scope="module")
-def api_schema():
-    # Django's WSGI handler closes "old" database connections around each request;
-    # inside a test's transaction that would end it, so do as Django's test client does.
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    try:
-        yield schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
-    finally:
-        request_started.connect(close_old_connections)
-        request_finished.connect(close_old_connections)
-
-
 @pytest.fixture
 def world(trust, day_centre, clinician):
     return ps.shared_world(trust, day_centre, clinician)
@@ -79,26 +50,14 @@ def known_id(world, path: str) -> str:
     return str((world.clinical if path.startswith("/api/v1/entries") else world.person).public_id)
 
 
-def fuzz(operation, mode: GenerationMode, headers: dict, id_: str | None = None) -> None:
-    @settings(
-        max_examples=15,
-        deadline=None,
-        derandomize=True,
-        database=None,
-        suppress_health_check=list(HealthCheck),
-    )
-    @given(case=operation.as_strategy(generation_mode=mode))
-    def run(case):
-        if id_ is not None and "id" in (case.path_parameters or {}):
-            case.path_parameters["id"] = id_
-        case.call_and_validate(headers=headers, checks=CHECKS)
-
-    run()
-
-
 @pytest.mark.parametrize(("method", "path"), OPERATIONS)
 def test_valid_requests_get_documented_answers(api_schema, world, headers, method, path):
-    fuzz(api_schema[path][method], GenerationMode.POSITIVE, headers, known_id(world, path))
+    fuzz(
+        api_schema[path][method],
+        GenerationMode.POSITIVE,
+        headers,
+        path={"id": known_id(world, path)},
+    )
 
 
 @pytest.mark.parametrize(("method", "path"), OPERATIONS)

@@ -3,31 +3,14 @@ and invalid requests alike get an answer the document describes — status, cont
 body — and never a 5xx. Bounded and derandomised, as tests/directory/test_api_fuzz.py."""
 
 import pytest
-import schemathesis
-from django.core.signals import request_finished, request_started
-from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from joinedup.referrals import ratelimit
-from joinedup.wsgi import application
 from tests.referrals import self_referral_support as sr
 
 OPERATIONS = [("/api/v1/self-referrals", "POST"), ("/api/v1/self-referrals/{reference}", "GET")]
-
-
-@pytest.fixture(scope="module")
-def api_schema():
-    # Django's WSGI handler closes "old" database connections around each request;
-    # inside a test's transaction that would end it, so do as Django's test client does.
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    try:
-        yield schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
-    finally:
-        request_started.connect(close_old_connections)
-        request_finished.connect(close_old_connections)
 
 
 @pytest.fixture(autouse=True)
