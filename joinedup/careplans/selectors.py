@@ -139,18 +139,13 @@ def agreed_plan_ids(*, plans) -> set[int]:
     )
 
 
-@dataclass
-class CarePlanPage:
-    """A plan with everything its page shows, read in a fixed number of queries."""
+class _PlanReading:
+    """What a plan's page and the person's own view both read off the plan's parts:
+    its care team, its current and previous versions."""
 
-    plan: CarePlan
-    basis: str
-    offers: list[CarePlanOffer]
     care_team: list[CareTeamMember]
-    versions: list[CarePlanVersion]  # newest first; `content` not loaded
     current: CarePlanVersion
     previous: CarePlanVersion | None
-    comments: list[CarePlanComment] = field(default_factory=list)
 
     @property
     def agreement(self):
@@ -170,6 +165,20 @@ class CarePlanPage:
         if self.previous is None:
             return []
         return [s for s in diffs.diff(self.previous.content, self.current.content) if s.changed]
+
+
+@dataclass
+class CarePlanPage(_PlanReading):
+    """A plan with everything its page shows, read in a fixed number of queries."""
+
+    plan: CarePlan
+    basis: str
+    offers: list[CarePlanOffer]
+    care_team: list[CareTeamMember]
+    versions: list[CarePlanVersion]  # newest first; `content` not loaded
+    current: CarePlanVersion
+    previous: CarePlanVersion | None
+    comments: list[CarePlanComment] = field(default_factory=list)
 
 
 def _offers(plan_ids) -> QuerySet:
@@ -321,31 +330,13 @@ def table_counts() -> dict[str, int]:
 
 
 @dataclass
-class PortalPlan:
+class PortalPlan(_PlanReading):
     plan: CarePlan
     offers: list[CarePlanOffer]
     care_team: list[CareTeamMember]
     current: CarePlanVersion
     previous: CarePlanVersion | None
     comments: list[CarePlanComment]
-
-    @property
-    def agreement(self):
-        return getattr(self.current, "agreement", None)
-
-    @property
-    def coordinator(self) -> CareTeamMember | None:
-        return next((m for m in self.care_team if m.is_care_coordinator), None)
-
-    @property
-    def single_point_of_contact(self) -> CareTeamMember | None:
-        return next((m for m in self.care_team if m.is_single_point_of_contact), None)
-
-    @property
-    def changes(self) -> list[diffs.SectionDiff]:
-        if self.previous is None:
-            return []
-        return [s for s in diffs.diff(self.previous.content, self.current.content) if s.changed]
 
 
 @dataclass
