@@ -297,20 +297,28 @@ def item_view(*, user, meeting: Meeting, item_public_id) -> tuple[MeetingView, A
     return view, row
 
 
-def invitable_organisations(*, view: MeetingView) -> list:
+def invite_refusal(*, user, meeting: Meeting) -> str | None:
+    """Why `user` may not invite an organisation to `meeting` (None if they may): the
+    decision's rule, read without the agenda the meeting's page reads."""
+    if not meeting.is_open:
+        return "This meeting is closed"
+    attendees = set(meeting.attendees.values_list("user_id", flat=True))
+    return services.decision_refusal(user=user, attendee_user_ids=attendees)
+
+
+def invitable_organisations(*, meeting: Meeting) -> list:
     """The organisations that may be invited: each with an active service in the
     meeting's locality, not at the meeting yet, by name — all of them (a locality's,
     a few hundred at most at ICS size; directory data: public)."""
     from joinedup.directory.models import Organisation
 
-    present = [o.pk for o in view.organisations]
     return list(
         Organisation.objects.filter(
             pk__in=Service.objects.filter(
-                status=ServiceStatus.ACTIVE, localities=view.meeting.locality_id
+                status=ServiceStatus.ACTIVE, localities=meeting.locality_id
             ).values("organisation_id")
         )
-        .exclude(pk__in=present)
+        .exclude(pk__in=meeting.organisations.values("pk"))
         .only("pk", "slug", "name")
         .order_by("name")
     )

@@ -184,10 +184,9 @@ def organisation_invite(request, public_id):
     """A page of its own: the choice is the locality's organisations, too long a list to
     send with every agenda page."""
     meeting = _meeting_or_404(request, public_id)
-    view = selectors.meeting_view(user=request.user, public_id=public_id, audit=False)
-    if not view.can_decide:
-        return forbidden(request, view.decision_refusal or "This meeting is closed")
-    organisations = selectors.invitable_organisations(view=view)
+    if refusal := selectors.invite_refusal(user=request.user, meeting=meeting):
+        return forbidden(request, refusal)
+    organisations = selectors.invitable_organisations(meeting=meeting)
     form = forms.InviteForm(
         request.POST if request.method == "POST" else None, organisations=organisations
     )
