@@ -107,6 +107,7 @@ def test_referrals_in_limbo_wait_on_their_localitys_meeting_queue(history):
     assert not limbo.exclude(status="submitted").exists()
 
 
+@pytest.mark.django_db
 def test_a_referral_to_a_service_of_several_localities_waits_at_the_persons_own(history):
     from django.db.models import Count
 
